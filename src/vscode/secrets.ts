@@ -1,0 +1,23 @@
+import type * as vscode from 'vscode';
+
+const secretKey = 'baton.apiKey';
+
+/**
+ * The model API key in VS Code's SecretStorage: never in settings, state, logs or events.
+ * Without a stored key, core/modelEndpoint.ts falls back to BATON_API_KEY / OPENAI_API_KEY.
+ */
+export class ApiKeyStore {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  async get(): Promise<string | undefined> {
+    return (await this.secrets.get(secretKey)) || undefined;
+  }
+
+  async set(key: string): Promise<void> {
+    await this.secrets.store(secretKey, key);
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(secretKey);
+  }
+}
