@@ -5,10 +5,12 @@
 //   dist/webview.js    the panel's front end, with dist/webview.css and the codicon font
 //   dist/cli.js        the `baton` command
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// --tests also bundles the extension-host test suites (test/vscode) into out/test/vscode.
+const tests = process.argv.includes('--tests');
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -56,6 +58,11 @@ const builds = [
     assetNames: '[name]',
   },
 ];
+
+if (tests) {
+  const suites = readdirSync('test/vscode').filter((f) => f.endsWith('.test.ts')).map((f) => `test/vscode/${f}`);
+  builds.push({ ...node, entryPoints: ['test/vscode/index.ts', ...suites], outdir: 'out/test/vscode', external: ['vscode', 'mocha'], sourcemap: 'inline' });
+}
 
 async function main() {
   mkdirSync('dist', { recursive: true });

@@ -1,0 +1,54 @@
+// Driving the real VS Code workbench in Chromium the way a person does: the command palette, the
+// activity bar, a webview's frame. Every wait is on something appearing, never a fixed sleep.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+
+export const screenshotDir = resolve(import.meta.dirname, '..', '..', 'test-results', 'ui');
+
+export async function openWorkbench(page: Page, url: string, folder: string): Promise<void> {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Runs a command from the palette by its title. The palette may not list an extension's command
+ * while the remote extension host is still starting, so it is asked again until it does.
+ */
+export async function runCommand(page: Page, title: string, attempts = 15): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`"${title}" never appeared in the command palette`);
+}
+
+/** The frame of a webview that holds `selector`: webview content sits two iframes down. */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    await page.waitForEvent('framenavigated', { timeout: 1_000 }).catch(() => undefined);
+  }
+  throw new Error(`no webview frame contains ${selector}; frames:\n${page.frames().map((f) => f.url()).join('\n')}`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
