@@ -236,7 +236,14 @@ export class FakeOpenAI {
     };
 
     if (method === 'GET' && path === '/v1/models') {
-      record('models', undefined);
+      // Faults apply here too, so a setup check can meet a rejected key or a hanging server.
+      const fault = this.pendingFaults.shift();
+      record(fault ? `failNext:${fault.kind}` : 'models', undefined);
+      if (fault) {
+        const meta = { id: `models-fake-${++this.sequence}`, created: Math.floor(Date.now() / 1000), model: 'none' };
+        new Exchange({ model: 'none', messages: [] }, res, meta, () => this.toolCallId()).fault(fault);
+        return;
+      }
       const models = this.options.models ?? ['gpt-4o-mini'];
       sendJson(200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake-openai' })) });
       return;
