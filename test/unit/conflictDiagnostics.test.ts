@@ -19,7 +19,7 @@ describe('conflict diagnostics (language server)', () => {
     assert.equal(coder?.severity, 1);
     assert.equal(toDiagnostics(conflict('c2', 'overlap'))[0]?.severity, 2);
     assert.equal(toDiagnostics(conflict('c3', 'semantic'))[0]?.severity, 3);
-    assert.match(coder!.message, /\(coder on baton\/wf\/coder\)$/);
+    assert.match(String(coder!.message), /\(coder on baton\/wf\/coder\)$/);
   });
 
   it('encodes paths into URIs under the root', () => {

@@ -1,0 +1,118 @@
+import { HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
+import { z } from 'zod';
+import type { AgentConfig } from '../config/teamSchema';
+import { BatonError } from '../errors';
+import type { EventBus } from '../events/eventBus';
+import type { CallContext, ModelGateway, ToolDefinition } from '../models/modelGateway';
+import { textOf } from '../models/modelGateway';
+import { runTool, toolsFor } from './tools/registry';
+import type { AgentTool, ToolContext } from './tools/toolTypes';
+
+export interface HandoffRequest {
+  to: string;
+  intent: string;
+  message: string;
+  urgency: 'low' | 'normal' | 'high';
+  artifacts: string[];
+}
+
+export interface AgentOutcome {
+  finished: boolean;
+  summary: string;
+  confidence: number;
+  steps: number;
+  changedFiles: string[];
+  handoffs: HandoffRequest[];
+}
+
+export interface AgentRun {
+  gateway: ModelGateway;
+  bus: EventBus;
+  agent: AgentConfig;
+  call: CallContext & { taskId: string };
+  tools: Omit<ToolContext, 'onEvent'>;
+  system: string;
+  prompt: string;
+  maxSteps: number;
+  timeoutMs: number;
+}
+
+function definitionOf(tool: AgentTool): ToolDefinition {
+  const parameters = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
+  delete parameters.$schema;
+  return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+}
+
+/** A one-line summary of tool arguments for events: a path or a command, never a file's content. */
+function summarizeArgs(args: Record<string, unknown>): string {
+  const shown = ['path', 'command', 'pattern', 'glob', 'to', 'intent'].filter((k) => typeof args[k] === 'string').map((k) => `${k}=${String(args[k])}`);
+  return (shown.join(' ') || Object.keys(args).join(',')).slice(0, 200);
+}
+
+/**
+ * The agent's tool-calling loop: the model asks for tools, Baton runs them confined to the
+ * agent's worktree, until the agent calls finish, runs out of steps, or time. Malformed tool
+ * calls are answered with the parse error so the model can repair them.
+ */
+export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
+  const { agent, call, bus } = run;
+  const tools = toolsFor(agent.tools);
+  const definitions = tools.map(definitionOf);
+  const timeout = AbortSignal.timeout(run.timeoutMs);
+  const signal = run.call.signal ? AbortSignal.any([run.call.signal, timeout]) : timeout;
+  const ctx: ToolContext = {
+    ...run.tools,
+    signal,
+    onEvent: (e) => bus.emit(call.workflowId, 'agent.tool_refused', { taskId: call.taskId, tool: e.tool, args: e.path ?? e.command ?? '', kind: e.kind, reason: e.reason, path: e.path }, agent.id),
+  };
+  const messages: BaseMessage[] = [new SystemMessage(run.system), new HumanMessage(run.prompt)];
+  const changed = new Set<string>();
+  const handoffs: HandoffRequest[] = [];
+  let nudged = false;
+  for (let step = 1; step <= run.maxSteps; step++) {
+    if (timeout.aborted) throw new BatonError(`${agent.id} ran out of time after ${run.timeoutMs / 1000} s on ${call.taskId}.`, 'Raise limits.timeoutSeconds in .baton/agents.yaml or split the task.', 'model');
+    const reply = await run.gateway.chat({ ...call, signal }, messages, definitions);
+    messages.push(reply);
+    const text = textOf(reply).trim();
+    if (text) bus.emit(call.workflowId, 'agent.message', { taskId: call.taskId, role: 'assistant', content: text.slice(0, 4000) }, agent.id);
+    const calls = reply.tool_calls ?? [];
+    const invalid = reply.invalid_tool_calls ?? [];
+    for (const bad of invalid) {
+      bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: bad.id, tool: bad.name ?? 'unknown', args: '(malformed)', ok: false, error: bad.error ?? 'arguments were not valid JSON' }, agent.id);
+      messages.push(new ToolMessage({ tool_call_id: bad.id ?? 'invalid', content: `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}). Send the call again with valid JSON arguments.` }));
+    }
+    if (calls.length === 0 && invalid.length === 0) {
+      // A model that answers in prose instead of calling finish gets one reminder.
+      if (nudged) return { finished: true, summary: text || 'Finished without a summary.', confidence: 0.5, steps: step, changedFiles: [...changed], handoffs };
+      nudged = true;
+      messages.push(new HumanMessage('Continue with the tools, and call finish with a summary and your confidence when you are done.'));
+      continue;
+    }
+    for (const c of calls) {
+      const id = c.id ?? `${c.name}-${step}`;
+      if (c.name === 'finish') {
+        const parsed = z.object({ summary: z.string(), confidence: z.number().min(0).max(1) }).safeParse(c.args);
+        if (parsed.success) {
+          bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: id, tool: 'finish', args: `confidence=${parsed.data.confidence}`, ok: true }, agent.id);
+          return { finished: true, summary: parsed.data.summary, confidence: parsed.data.confidence, steps: step, changedFiles: [...changed], handoffs };
+        }
+      }
+      const tool = tools.find((t) => t.name === c.name);
+      const started = performance.now();
+      const result = tool
+        ? await runTool(tool, c.args, ctx)
+        : { ok: false as const, error: `There is no tool "${c.name}" for ${agent.id}. Available: ${tools.map((t) => t.name).join(', ')}.` };
+      if (result.ok) {
+        for (const f of result.changedFiles ?? []) changed.add(f);
+        if (c.name === 'handoff') handoffs.push(c.args as unknown as HandoffRequest);
+      }
+      bus.emit(call.workflowId, 'agent.tool_call', {
+        taskId: call.taskId, callId: id, tool: c.name, args: summarizeArgs(c.args), ok: result.ok,
+        error: result.ok ? undefined : result.error.slice(0, 500), durationMs: Math.round(performance.now() - started),
+      }, agent.id);
+      messages.push(new ToolMessage({ tool_call_id: id, content: result.ok ? result.output : `Error: ${result.error}` }));
+    }
+  }
+  return { finished: false, summary: `Stopped after ${run.maxSteps} steps without finishing.`, confidence: 0, steps: run.maxSteps, changedFiles: [...changed], handoffs };
+}

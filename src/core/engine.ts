@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import { Command } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { bulkhead } from 'cockatiel';
+import type { TeamConfig } from './config/teamSchema';
+import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
+import { Pricing } from './cost/pricing';
+import { BatonError, errorMessage } from './errors';
+import type { EventBus } from './events/eventBus';
+import { AgentWorkspaces } from './git/workspaces';
+import { buildWorkflowGraph } from './graph/graph';
+import type { WorkflowGraph } from './graph/graph';
+import type { ApprovalPolicy, EngineContext } from './graph/context';
+import type { ApprovalDecision, ApprovalRequest, WorkflowStateType } from './graph/state';
+import { createChatModel } from './models/chatModel';
+import { ModelGateway } from './models/modelGateway';
+import { RateLimiter } from './models/rateLimiter';
+import type { ModelEndpoint } from './modelEndpoint';
+import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
+
+export interface EngineOptions {
+  repoDir: string;
+  /** The repository's git directory + /baton: worktrees, database, audit logs. */
+  batonDir: string;
+  team: TeamConfig;
+  endpoint: ModelEndpoint;
+  /** Replaces the OpenAI-compatible client, e.g. with the demo's scripted model. */
+  createModel?: (model: string) => BaseChatModel;
+  bus: EventBus;
+  checkpointer: BaseCheckpointSaver;
+  records: WorkflowRecords;
+  concurrency: number;
+  requestsPerMinute: number;
+  approvals: { require: readonly ApprovalTrigger[]; confidenceThreshold: number; mode: ApprovalPolicy['mode'] };
+  allowCommands: readonly string[];
+  approveCommand?: EngineContext['approveCommand'];
+  pricing: Pricing;
+  lessons?: () => Promise<string[]>;
+  onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
+}
+
+export interface StartOptions {
+  mode?: WorkflowMode;
+  budgetUsd?: number;
+}
+
+export type RunOutcome =
+  | { status: 'completed'; summary: string; costUsd: number }
+  | { status: 'failed'; error: string; costUsd: number }
+  | { status: 'waiting'; approvals: PendingApproval[]; costUsd: number }
+  | { status: 'paused'; reason: 'budget'; approvals: PendingApproval[]; costUsd: number }
+  | { status: 'cancelled'; costUsd: number };
+
+/** Ids are short, sortable by time, and safe in a branch name (baton/<id>/<agent>). */
+export function newWorkflowId(now = new Date()): string {
+  return `wf-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The one façade the CLI, the extension and the HTTP API call. It owns the compiled graph, the
+ * model gateway (rate limit, costs), the agents' worktrees and the concurrency pool, and turns
+ * each graph run into what a user sees: events, records and an outcome.
+ */
+export class Engine {
+  private readonly graph: WorkflowGraph;
+  private readonly gateway: ModelGateway;
+  private readonly workspaces: AgentWorkspaces;
+  private readonly pool;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.graph = buildWorkflowGraph(options.checkpointer);
+    this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
+    this.pool = bulkhead(Math.max(1, options.concurrency), Number.MAX_SAFE_INTEGER);
+    this.gateway = new ModelGateway({
+      bus: options.bus,
+      limiter: new RateLimiter(options.requestsPerMinute),
+      pricing: options.pricing,
+      defaultModel: options.endpoint.model,
+      createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model)),
+    });
+  }
+
+  get bus(): EventBus {
+    return this.options.bus;
+  }
+
+  /** Records a new workflow and announces it; run() does the work. */
+  async start(task: string, options: StartOptions = {}): Promise<string> {
+    if (!task.trim()) throw new BatonError('The task is empty.', 'Describe the job, e.g. baton run "add input validation to the signup form".', 'usage');
+    const id = newWorkflowId();
+    const now = new Date().toISOString();
+    const mode = options.mode ?? this.options.team.mode ?? 'centralized';
+    const budgetUsd = options.budgetUsd ?? 2;
+    const baseCommit = await this.workspaces.headCommit();
+    await this.options.records.create({ id, task, mode, status: 'queued', budgetUsd, costUsd: 0, baseCommit, createdAt: now, updatedAt: now, progress: { done: 0, total: 0 } });
+    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model });
+    return id;
+  }
+
+  /** Runs (or goes on with) a workflow until it completes, fails, waits for a person or is cancelled. */
+  async run(workflowId: string): Promise<RunOutcome> {
+    const record = await this.record(workflowId);
+    const decisions = await this.options.records.takeDecisions(workflowId);
+    const pending = await this.pendingApprovals(workflowId);
+    const config = this.config(record);
+    const started = await this.graph.getState(config);
+    let input: unknown;
+    if (!started.values.workflowId) {
+      input = { workflowId, task: record.task, mode: record.mode, budgetUsd: record.budgetUsd };
+    } else if (pending.length) {
+      const byApproval = new Map(decisions.map((d) => [d.approvalId, d]));
+      const resume: Record<string, ApprovalDecision> = {};
+      for (const p of pending) {
+        const d = byApproval.get(p.approvalId);
+        if (!d) continue;
+        resume[p.interruptId] = { decision: d.decision, reason: d.reason, by: 'user' };
+        this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user' });
+      }
+      if (!Object.keys(resume).length) return this.outcome(workflowId, await this.graph.getState(config));
+      input = new Command({ resume });
+      this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
+    } else if (started.next.length) {
+      // Interrupted by a crash or a cancel: the checkpoint says where to go on.
+      input = null;
+      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${started.next.join(', ')}` });
+    } else {
+      return this.ended(record);
+    }
+    const controller = new AbortController();
+    this.running.set(workflowId, controller);
+    const lessons = (await this.options.lessons?.()) ?? [];
+    await this.options.records.update(workflowId, { status: 'running', updatedAt: new Date().toISOString() });
+    const t0 = Date.now();
+    try {
+      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
+    } catch (e) {
+      return this.stopped(workflowId, e, controller.signal);
+    } finally {
+      this.running.delete(workflowId);
+    }
+    return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0);
+  }
+
+  /** Records a decision for an approval (or every pending one); resume() applies it. */
+  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string): Promise<PendingApproval[]> {
+    const pending = await this.pendingApprovals(workflowId);
+    const chosen = approvalId ? pending.filter((p) => p.approvalId === approvalId) : pending;
+    if (!chosen.length) {
+      throw new BatonError(
+        approvalId ? `Workflow ${workflowId} has no pending approval "${approvalId}".` : `Workflow ${workflowId} is not waiting for an approval.`,
+        pending.length ? `Pending: ${pending.map((p) => p.approvalId).join(', ')}.` : `See its state with: baton status ${workflowId}`,
+        'usage');
+    }
+    for (const p of chosen) await this.options.records.addDecision(workflowId, { approvalId: p.approvalId, decision, reason });
+    return chosen;
+  }
+
+  async pendingApprovals(workflowId: string): Promise<PendingApproval[]> {
+    const record = await this.record(workflowId);
+    const state = await this.graph.getState(this.config(record));
+    return state.tasks.flatMap((t) => t.interrupts).flatMap((i) => {
+      const r = i.value as ApprovalRequest | undefined;
+      return r?.approvalId && i.id ? [{ approvalId: r.approvalId, interruptId: i.id, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }] : [];
+    });
+  }
+
+  /** The kill switch: every agent of the workflow stops now; the checkpoint keeps it resumable. */
+  cancel(workflowId: string): boolean {
+    const c = this.running.get(workflowId);
+    c?.abort(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
+    return c !== undefined;
+  }
+
+  /** Cancels a workflow that no process is running right now (e.g. one waiting for an approval). */
+  async cancelIdle(workflowId: string, reason = 'cancelled by the user'): Promise<void> {
+    const record = await this.record(workflowId);
+    if (['completed', 'failed', 'cancelled'].includes(record.status)) throw new BatonError(`Workflow ${workflowId} already ended (${record.status}).`, undefined, 'usage');
+    await this.options.records.update(workflowId, { status: 'cancelled', updatedAt: new Date().toISOString() });
+    this.bus.emit(workflowId, 'workflow.cancelled', { reason, costUsd: record.costUsd });
+  }
+
+  async status(workflowId: string): Promise<WorkflowRecord> {
+    return this.record(workflowId);
+  }
+
+  list(): Promise<WorkflowRecord[]> {
+    return this.options.records.list();
+  }
+
+  private async record(workflowId: string): Promise<WorkflowRecord> {
+    const r = await this.options.records.get(workflowId);
+    if (!r) throw new BatonError(`There is no workflow "${workflowId}" in this repository.`, 'List them with: baton list', 'usage');
+    if (this.gateway.spentUsd(workflowId) < r.costUsd) this.gateway.restoreSpend(workflowId, r.costUsd);
+    return r;
+  }
+
+  private config(record: WorkflowRecord) {
+    // A long workflow takes many supersteps (each wave is two): raise LangGraph's default of 25.
+    return { configurable: { thread_id: record.id }, recursionLimit: 10_000, durability: 'sync' as const };
+  }
+
+  private context(record: WorkflowRecord, signal: AbortSignal, lessons: string[]): EngineContext {
+    const o = this.options;
+    const mode = o.approvals.mode;
+    return {
+      gateway: this.gateway,
+      bus: o.bus,
+      team: o.team,
+      workspaces: this.workspaces,
+      baseCommit: record.baseCommit,
+      pool: (fn) => this.pool.execute(fn),
+      approvals: { require: new Set(o.approvals.require), confidenceThreshold: o.approvals.confidenceThreshold, largeChangeFiles: o.team.approvals.largeChangeFiles, mode },
+      allowCommands: o.allowCommands,
+      approveCommand: o.approveCommand,
+      decideByPolicy: (request) => {
+        if (mode === 'ask') return undefined;
+        const decision: ApprovalDecision = { decision: mode === 'auto' ? 'approve' : 'reject', reason: `--approve ${mode}`, by: 'policy' };
+        this.bus.emit(record.id, 'approval.requested', { approvalId: request.approvalId, taskId: request.taskId, trigger: request.trigger, reason: request.reason, files: request.files });
+        this.bus.emit(record.id, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
+        return decision;
+      },
+      lessons,
+      signal,
+    };
+  }
+
+  /** The outcome of a workflow that already ended, without announcing it again. */
+  private ended(record: WorkflowRecord): RunOutcome {
+    if (record.status === 'completed') return { status: 'completed', summary: record.summary ?? '', costUsd: record.costUsd };
+    if (record.status === 'cancelled') return { status: 'cancelled', costUsd: record.costUsd };
+    return { status: 'failed', error: record.error ?? 'the workflow failed', costUsd: record.costUsd };
+  }
+
+  private async stopped(workflowId: string, e: unknown, signal: AbortSignal): Promise<RunOutcome> {
+    const costUsd = this.gateway.spentUsd(workflowId);
+    if (signal.aborted) {
+      await this.options.records.update(workflowId, { status: 'cancelled', costUsd, updatedAt: new Date().toISOString() });
+      this.bus.emit(workflowId, 'workflow.cancelled', { reason: 'cancelled by the user', costUsd });
+      return { status: 'cancelled', costUsd };
+    }
+    const error = errorMessage(e);
+    await this.options.records.update(workflowId, { status: 'failed', costUsd, error, updatedAt: new Date().toISOString() });
+    this.bus.emit(workflowId, 'workflow.failed', { error, costUsd });
+    return { status: 'failed', error, costUsd };
+  }
+
+  private async outcome(workflowId: string, snapshot: Awaited<ReturnType<WorkflowGraph['getState']>>, durationMs = 0): Promise<RunOutcome> {
+    const state = snapshot.values as WorkflowStateType;
+    const costUsd = this.gateway.spentUsd(workflowId);
+    const results = Object.values(state.results ?? {});
+    const progress = { done: results.filter((r) => r.status !== 'needs-approval').length, total: state.plan?.length ?? 0 };
+    const now = new Date().toISOString();
+    const pending = await this.pendingApprovals(workflowId);
+    if (pending.length) {
+      const record = await this.record(workflowId);
+      const budget = pending.some((p) => p.trigger === 'budget');
+      const announced = record.status === 'waiting' || record.status === 'paused';
+      await this.options.records.update(workflowId, { status: budget ? 'paused' : 'waiting', costUsd, progress, currentStep: `waiting for ${pending.length} approval(s)`, updatedAt: now });
+      if (!announced) {
+        for (const p of pending) this.bus.emit(workflowId, 'approval.requested', { approvalId: p.approvalId, taskId: p.taskId, trigger: p.trigger as ApprovalRequest['trigger'], reason: p.reason, files: p.files });
+        this.bus.emit(workflowId, 'workflow.paused', { reason: budget ? 'budget' : 'approval', detail: pending.map((p) => p.reason).join(' | ').slice(0, 500) });
+      }
+      return budget ? { status: 'paused', reason: 'budget', approvals: pending, costUsd } : { status: 'waiting', approvals: pending, costUsd };
+    }
+    const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
+    const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
+    if (state.lessons?.length) await this.options.onLessons?.(workflowId, state.lessons);
+    if (failed.length) {
+      const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;
+      await this.options.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary: state.summary, currentStep: undefined, updatedAt: now });
+      this.bus.emit(workflowId, 'workflow.failed', { error, costUsd, failedTaskIds: failed.map((r) => r.taskId) });
+      return { status: 'failed', error, costUsd };
+    }
+    await this.options.records.update(workflowId, { status: 'completed', costUsd, progress, summary: state.summary, currentStep: undefined, updatedAt: now });
+    this.bus.emit(workflowId, 'workflow.completed', {
+      summary: state.summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
+      tasksFailed: results.filter((r) => r.status === 'failed').length,
+    });
+    return { status: 'completed', summary: state.summary, costUsd };
+  }
+}

@@ -1,0 +1,47 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { TeamConfig } from '../config/teamSchema';
+import type { ApprovalTrigger } from '../config/vocabulary';
+import type { EventBus } from '../events/eventBus';
+import type { AgentWorkspaces } from '../git/workspaces';
+import type { ModelGateway } from '../models/modelGateway';
+import type { ApprovalDecision, ApprovalRequest } from './state';
+
+export interface ApprovalPolicy {
+  require: ReadonlySet<ApprovalTrigger>;
+  confidenceThreshold: number;
+  largeChangeFiles: number;
+  /** ask: stop and wait for a person; auto: approve by policy; never: reject by policy. */
+  mode: 'ask' | 'auto' | 'never';
+}
+
+/**
+ * What graph nodes use besides their state: the model gateway, git, the event bus, the team and
+ * the policies. It comes in through `config.configurable.baton`, never through globals, so a
+ * test builds one from fakes and two workflows never share one by accident.
+ */
+export interface EngineContext {
+  gateway: ModelGateway;
+  bus: EventBus;
+  team: TeamConfig;
+  workspaces: AgentWorkspaces;
+  baseCommit: string;
+  /** Bounds how many agents work at once (baton.concurrency). */
+  pool: <T>(fn: () => Promise<T>) => Promise<T>;
+  approvals: ApprovalPolicy;
+  allowCommands: readonly string[];
+  approveCommand?: (command: string, agentId: string, taskId: string) => Promise<boolean>;
+  /** Decides an approval without a person when the policy says so. */
+  decideByPolicy?: (request: ApprovalRequest) => ApprovalDecision | undefined;
+  lessons: string[];
+  signal: AbortSignal;
+}
+
+export function engineContext(config: LangGraphRunnableConfig): EngineContext {
+  const ctx = (config.configurable as { baton?: EngineContext } | undefined)?.baton;
+  if (!ctx) throw new Error('Baton graph invoked without its engine context (config.configurable.baton).');
+  return ctx;
+}
+
+export function workflowIdOf(config: LangGraphRunnableConfig): string {
+  return String((config.configurable as { thread_id?: string } | undefined)?.thread_id ?? '');
+}

@@ -1,0 +1,34 @@
+import { END, START, StateGraph } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { analyze } from './nodes/analyze';
+import { approve } from './nodes/approve';
+import { dispatch, nextSteps } from './nodes/dispatch';
+import { reflect } from './nodes/reflect';
+import { route } from './nodes/route';
+import { runTask } from './nodes/runTask';
+import { WorkflowState } from './state';
+
+/**
+ * analyze -> route -> dispatch -> (runTask | approve)* -> dispatch ... -> reflect.
+ * dispatch fans ready tasks out in parallel (Send); each wave comes back to dispatch, which settles
+ * approvals and skipped tasks and sends the next wave, until nothing is left to start.
+ */
+export function buildWorkflowGraph(checkpointer: BaseCheckpointSaver) {
+  return new StateGraph(WorkflowState)
+    .addNode('analyze', analyze)
+    .addNode('route', route)
+    .addNode('dispatch', dispatch)
+    .addNode('runTask', runTask)
+    .addNode('approve', approve)
+    .addNode('reflect', reflect)
+    .addEdge(START, 'analyze')
+    .addEdge('analyze', 'route')
+    .addEdge('route', 'dispatch')
+    .addConditionalEdges('dispatch', nextSteps, ['runTask', 'approve', 'reflect'])
+    .addEdge('runTask', 'dispatch')
+    .addEdge('approve', 'dispatch')
+    .addEdge('reflect', END)
+    .compile({ checkpointer });
+}
+
+export type WorkflowGraph = ReturnType<typeof buildWorkflowGraph>;

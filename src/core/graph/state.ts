@@ -1,0 +1,87 @@
+import { Annotation } from '@langchain/langgraph';
+import type { ApprovalTrigger, WorkflowMode } from '../config/vocabulary';
+import type { HandoffMessage, PlannedTask } from './schemas';
+
+export interface Assignment {
+  agentId: string;
+  rationale: string;
+  strategy: 'llm' | 'contract-net' | 'fallback' | 'subscription';
+}
+
+export type TaskStatus = 'done' | 'failed' | 'rejected' | 'skipped' | 'needs-approval';
+
+export interface TaskResult {
+  taskId: string;
+  agentId: string;
+  status: TaskStatus;
+  summary: string;
+  confidence: number;
+  changedFiles: string[];
+  commit?: string;
+  rounds: number;
+  error?: string;
+  handoffs?: HandoffMessage[];
+  /** Set while status is needs-approval. */
+  approval?: ApprovalRequest;
+}
+
+export interface ApprovalRequest {
+  approvalId: string;
+  taskId?: string;
+  trigger: ApprovalTrigger | 'command';
+  reason: string;
+  files?: string[];
+  /** Before the task runs (a risk the plan named) or after (what its change touched). */
+  phase: 'before' | 'after';
+}
+
+export interface ApprovalDecision {
+  decision: 'approve' | 'reject';
+  reason?: string;
+  by: 'user' | 'policy';
+}
+
+const merge = <T>(a: Record<string, T>, b: Record<string, T>): Record<string, T> => ({ ...a, ...b });
+
+/**
+ * The workflow's graph state. It holds ids, decisions and short summaries; large, growing values
+ * (transcripts, diffs) live outside it and are referenced, so checkpoints stay small.
+ */
+export const WorkflowState = Annotation.Root({
+  workflowId: Annotation<string>,
+  task: Annotation<string>,
+  mode: Annotation<WorkflowMode>,
+  /** Nesting depth: 0 for the top workflow, 1+ inside a hierarchical sub-orchestrator. */
+  depth: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  planRationale: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+  plan: Annotation<PlannedTask[]>({ reducer: (_a, b) => b, default: () => [] }),
+  assignments: Annotation<Record<string, Assignment>>({ reducer: merge, default: () => ({}) }),
+  results: Annotation<Record<string, TaskResult>>({ reducer: merge, default: () => ({}) }),
+  approvals: Annotation<Record<string, ApprovalDecision>>({ reducer: merge, default: () => ({}) }),
+  /** Event-driven mode: reactions so far, bounded by limits.maxReactions. */
+  reactions: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  /** The budget in force; an approved budget stop raises it. */
+  budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+  /** The reflect step's lessons, kept for later workflows on the repository. */
+  lessons: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
+});
+
+export type WorkflowStateType = typeof WorkflowState.State;
+export type WorkflowUpdate = typeof WorkflowState.Update;
+
+/** What a per-task branch receives through Send: everything it needs, nothing it may not change. */
+export interface TaskInput {
+  workflowId: string;
+  task: PlannedTask;
+  assignment: Assignment;
+  /** Summaries of the tasks it depends on, so the agent builds on them. */
+  upstream: { taskId: string; agentId: string; summary: string; commit?: string }[];
+  previous?: TaskResult;
+}
+
+export interface ApprovalInput {
+  workflowId: string;
+  request: ApprovalRequest;
+  budgetUsd?: number;
+}

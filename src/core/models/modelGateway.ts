@@ -1,0 +1,160 @@
+import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { countTokens } from 'gpt-tokenizer';
+import { z } from 'zod';
+import type { Pricing } from '../cost/pricing';
+import { BatonError } from '../errors';
+import type { EventBus } from '../events/eventBus';
+import type { RateLimiter } from './rateLimiter';
+
+export interface CallContext {
+  workflowId: string;
+  /** Who is calling: an agent id, or `orchestrator` for analyze and route. */
+  agentId: string;
+  taskId?: string;
+  /** The agent's own model, when the team config gives it one. */
+  model?: string;
+  signal?: AbortSignal;
+}
+
+/** A tool as the model sees it (OpenAI function format, JSON Schema parameters). */
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export interface GatewayOptions {
+  bus: EventBus;
+  limiter: RateLimiter;
+  pricing: Pricing;
+  defaultModel: string;
+  createModel: (model: string) => BaseChatModel;
+  /** Re-asks after a reply that does not fit the schema, before failing cleanly. */
+  maxRepairs?: number;
+}
+
+/**
+ * Every model call of a workflow goes through here: the shared rate limit, the cancellation
+ * signal, cost accounting (cost.recorded) and structured output with repair. Graph nodes never
+ * talk to a model client directly.
+ */
+export class ModelGateway {
+  private readonly models = new Map<string, BaseChatModel>();
+  private readonly spent = new Map<string, number>();
+  /** Servers without json_schema support answer 400; after one such answer Baton uses tool calling. */
+  private jsonSchemaSupported = true;
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  spentUsd(workflowId: string): number {
+    return this.spent.get(workflowId) ?? 0;
+  }
+
+  /** Restores a workflow's spend after a restart, so budgets hold across resumes. */
+  restoreSpend(workflowId: string, usd: number): void {
+    this.spent.set(workflowId, usd);
+  }
+
+  async chat(ctx: CallContext, messages: BaseMessage[], tools?: ToolDefinition[], callOptions: Record<string, unknown> = {}): Promise<AIMessage> {
+    const name = ctx.model ?? this.options.defaultModel;
+    const base = this.model(name);
+    await this.options.limiter.acquire(ctx.signal);
+    const runnable = tools?.length && base.bindTools ? base.bindTools(tools, callOptions) : base;
+    let reply: BaseMessage;
+    try {
+      reply = await runnable.invoke(messages, { signal: ctx.signal, ...(tools?.length ? {} : callOptions) });
+    } catch (e) {
+      throw classifyModelError(e, name, ctx.signal);
+    }
+    const message = reply instanceof AIMessage ? reply : new AIMessage({ content: String(reply.content) });
+    this.record(ctx, name, messages, message);
+    return message;
+  }
+
+  /**
+   * Asks for a reply that fits `schema` (and passes `check`, which returns problems), re-asking
+   * with the problems up to maxRepairs times. json_schema where the server has it, else a forced
+   * tool call.
+   */
+  async structured<S extends z.ZodType>(ctx: CallContext, messages: BaseMessage[], schema: S, name: string, check?: (value: z.infer<S>) => string[]): Promise<z.infer<S>> {
+    const jsonSchema = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+    const conversation = [...messages];
+    const attempts = (this.options.maxRepairs ?? 2) + 1;
+    let problems: string[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const raw = await this.askStructured(ctx, conversation, jsonSchema, name);
+      const parsed = parseJson(raw.text);
+      const result = parsed.ok ? schema.safeParse(parsed.value) : undefined;
+      problems = !parsed.ok ? [parsed.error] : !result?.success ? z.prettifyError(result!.error).split('\n') : check?.(result.data) ?? [];
+      if (result?.success && problems.length === 0) return result.data;
+      conversation.push(raw.message, new HumanMessage(`Your reply for "${name}" was not valid:\n${problems.map((p) => `- ${p}`).join('\n')}\nReply again with the complete, corrected JSON.`));
+    }
+    throw new BatonError(`The model's ${name} was still invalid after ${attempts} attempts: ${problems.slice(0, 3).join('; ')}.`, 'Try again, or use a more capable model (baton.model.name).', 'model');
+  }
+
+  private async askStructured(ctx: CallContext, messages: BaseMessage[], parameters: Record<string, unknown>, name: string): Promise<{ text: string; message: AIMessage }> {
+    if (this.jsonSchemaSupported) {
+      try {
+        const message = await this.chat(ctx, messages, undefined, { response_format: { type: 'json_schema', json_schema: { name, schema: parameters, strict: false } } });
+        return { text: textOf(message), message };
+      } catch (e) {
+        if (!(e instanceof BatonError && e.kind === 'model' && /response_format|json_schema/i.test(e.message))) throw e;
+        this.jsonSchemaSupported = false;
+      }
+    }
+    const tool: ToolDefinition = { type: 'function', function: { name, description: `Reply with the ${name}.`, parameters } };
+    const message = await this.chat(ctx, messages, [tool], { tool_choice: { type: 'function', function: { name } } });
+    const call = message.tool_calls?.[0];
+    const invalid = message.invalid_tool_calls?.[0];
+    return { text: call ? JSON.stringify(call.args) : (invalid?.args ?? textOf(message)), message };
+  }
+
+  private model(name: string): BaseChatModel {
+    let m = this.models.get(name);
+    if (!m) this.models.set(name, (m = this.options.createModel(name)));
+    return m;
+  }
+
+  private record(ctx: CallContext, model: string, prompt: BaseMessage[], reply: AIMessage): void {
+    const usage = reply.usage_metadata;
+    // A cut stream or a server that sends no usage: count locally and say so.
+    const estimated = !usage;
+    const promptTokens = usage?.input_tokens ?? countTokens(prompt.map(textOf).join('\n'));
+    const completionTokens = usage?.output_tokens ?? countTokens(textOf(reply) + JSON.stringify(reply.tool_calls ?? []));
+    const usd = this.options.pricing.usd(model, promptTokens, completionTokens);
+    const totalUsd = this.spentUsd(ctx.workflowId) + usd;
+    this.spent.set(ctx.workflowId, totalUsd);
+    this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
+  }
+}
+
+export function textOf(message: BaseMessage): string {
+  const c = message.content;
+  if (typeof c === 'string') return c;
+  return c.map((part) => (typeof part === 'string' ? part : 'text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  // Some models wrap JSON in a fenced block even when asked not to.
+  const body = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch (e) {
+    return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+/** Turns a client error into one that says what to do; keeps the provider's words. */
+export function classifyModelError(e: unknown, model: string, signal?: AbortSignal): Error {
+  if (signal?.aborted) return new BatonError('The workflow was cancelled.', undefined, 'cancelled');
+  if (!(e instanceof Error)) return new BatonError(String(e), undefined, 'model');
+  const cause = e.cause as { status?: number; code?: string } | undefined;
+  const status = (e as { status?: number }).status ?? cause?.status;
+  const code = (e as { code?: string }).code ?? cause?.code;
+  if (status === 401 || status === 403) return new BatonError(`The model endpoint rejected the API key (HTTP ${status}).`, 'Run "Baton: Set API Key" or set BATON_API_KEY.', 'model');
+  if (code === 'context_length_exceeded' || e.name === 'ContextOverflowError') return new BatonError(`The conversation is too long for ${model}: ${e.message}`, 'Split the task into smaller ones, or use a model with a larger context window.', 'model');
+  if (status === 404) return new BatonError(`The endpoint does not know the model "${model}" (HTTP 404).`, 'Check baton.model.name (or BATON_MODEL).', 'model');
+  if (status === 429) return new BatonError(`The model endpoint is rate limiting Baton (HTTP 429): ${e.message}`, 'Lower baton.rateLimit.requestsPerMinute or baton.concurrency, or try again later.', 'model');
+  return new BatonError(`The model call failed${status ? ` (HTTP ${status})` : ''}: ${e.message}`, undefined, 'model');
+}

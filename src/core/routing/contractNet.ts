@@ -1,0 +1,55 @@
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { AgentConfig } from '../config/teamSchema';
+import type { CallContext, ModelGateway } from '../models/modelGateway';
+import { bidPrompt } from '../graph/prompts';
+import { bidSchema } from '../graph/schemas';
+import type { PlannedTask } from '../graph/schemas';
+import type { Assignment } from '../graph/state';
+
+export interface ScoredBid {
+  agentId: string;
+  fit: number;
+  load: number;
+  expectedSteps: number;
+  score: number;
+  note: string;
+}
+
+// How a bid is weighed: fit matters most; an agent already loaded with tasks, or expecting a long
+// (costly) run, loses ties.
+const weights = { fit: 0.6, load: 0.25, cost: 0.15 };
+
+export function scoreBid(fit: number, load: number, expectedSteps: number, maxSteps: number): number {
+  return weights.fit * fit + weights.load * (1 / (1 + load)) + weights.cost * (1 - Math.min(expectedSteps, maxSteps) / maxSteps);
+}
+
+/**
+ * Contract-net routing: for each task, the agents whose capabilities touch it bid (fit and
+ * expected steps from the model, load from the assignments so far) and the best score wins.
+ */
+export async function routeByBids(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[], maxSteps: number): Promise<{ assignments: Record<string, Assignment>; bids: Record<string, ScoredBid[]> }> {
+  const load = new Map<string, number>(team.map((a) => [a.id, 0]));
+  const assignments: Record<string, Assignment> = {};
+  const allBids: Record<string, ScoredBid[]> = {};
+  for (const task of tasks) {
+    const needs = task.capabilities.map((c) => c.toLowerCase());
+    const bidders = team.filter((a) => a.capabilities.some((c) => needs.includes(c)));
+    const candidates = bidders.length ? bidders : team;
+    const bids = await Promise.all(candidates.map(async (agent) => {
+      const prompt = bidPrompt(task, agent);
+      const bid = await gateway.structured({ ...call, agentId: agent.id, model: agent.model }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], bidSchema, 'bid');
+      const l = load.get(agent.id) ?? 0;
+      return { agentId: agent.id, fit: bid.fit, load: l, expectedSteps: bid.expectedSteps, note: bid.note, score: scoreBid(bid.fit, l, bid.expectedSteps, maxSteps) };
+    }));
+    bids.sort((a, b) => b.score - a.score);
+    const winner = bids[0]!;
+    load.set(winner.agentId, (load.get(winner.agentId) ?? 0) + 1);
+    allBids[task.id] = bids;
+    assignments[task.id] = {
+      agentId: winner.agentId,
+      strategy: 'contract-net',
+      rationale: `won the bid with ${winner.score.toFixed(2)} (fit ${winner.fit.toFixed(2)}, ${winner.load} task(s) already, ~${winner.expectedSteps} steps): ${winner.note}`,
+    };
+  }
+  return { assignments, bids: allBids };
+}

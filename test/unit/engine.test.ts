@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI } from '../support/fakeOpenAI';
+import type { FakeOpenAI } from '../support/fakeOpenAI';
+import { commitsOn, makeEngine, scriptedTeam } from '../support/engineHarness';
+import { git, makeRepo } from '../support/repoBuilder';
+
+const plan = {
+  rationale: 'implement, then document',
+  tasks: [
+    { id: 't1', title: 'Add a greet function', description: 'src/greet.ts exports greet(name)', capabilities: ['implement'], dependsOn: [], files: ['src/greet.ts'], risks: [] },
+    { id: 't2', title: 'Add tests', description: 'tests for greet', capabilities: ['test'], dependsOn: [], files: ['test/greet.test.ts'], risks: [] },
+    { id: 't3', title: 'Document greet', description: 'README section', capabilities: ['docs'], dependsOn: ['t1'], files: ['README.md'], risks: [] },
+  ],
+};
+const routing = { assignments: [
+  { taskId: 't1', agentId: 'coder', rationale: 'coder implements', confidence: 0.9 },
+  { taskId: 't2', agentId: 'tester', rationale: 'tester writes tests', confidence: 0.9 },
+  { taskId: 't3', agentId: 'documenter', rationale: 'documenter writes docs', confidence: 0.9 },
+] };
+const write = (path: string, content: string) => [{ name: 'write_file', args: { path, content } }];
+
+describe('engine: a centralized workflow end to end', () => {
+  let server: FakeOpenAI;
+  afterEach(() => server?.close());
+
+  it('plans, routes, runs independent tasks in parallel on their own branches, reviews and completes', async () => {
+    server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
+      coder: { work: () => write('src/greet.ts', 'export const greet = (n: string) => `hi ${n}`;\n') },
+      tester: { work: () => write('test/greet.test.ts', '// greet tests\n') },
+      documenter: { work: () => write('README.md', '# sample\n\n## greet\n') },
+    }) });
+    const repo = makeRepo();
+    git(repo, 'status', '--porcelain');
+    const h = await makeEngine(repo, server);
+    const id = await h.engine.start('add a greet function with tests and docs');
+    const outcome = await h.engine.run(id);
+    assert.equal(outcome.status, 'completed', JSON.stringify(outcome));
+
+    assert.deepEqual(h.of('plan.created')[0]?.data.tasks.map((t) => t.id), ['t1', 't2', 't3']);
+    assert.deepEqual(h.of('task.routed').map((e) => [e.data.taskId, e.data.agentId]), [['t1', 'coder'], ['t2', 'tester'], ['t3', 'documenter']]);
+    // t1 and t2 are independent: both start before either finishes.
+    const order = h.events.filter((e) => e.type === 'agent.started' || e.type === 'agent.finished').map((e) => `${e.type === 'agent.started' ? '+' : '-'}${(e.data as { taskId: string }).taskId}`);
+    assert.deepEqual(order.slice(0, 2).sort(), ['+t1', '+t2'], order.join(' '));
+    assert.ok(order.indexOf('+t3') > order.indexOf('-t1'), 't3 waits for t1');
+
+    // Each agent committed on its own branch; the user's branch and working tree are untouched.
+    assert.match(commitsOn(repo, `baton/${id}/coder`)[0]!, /Add a greet function \(t1, round 1\)/);
+    assert.equal(readFileSync(join(repo, '.git', 'baton', 'worktrees', id, 'coder', 'src', 'greet.ts'), 'utf8').includes('greet'), true);
+    assert.deepEqual(commitsOn(repo, 'main'), ['initial commit']);
+    assert.equal(git(repo, 'status', '--porcelain'), '');
+    assert.equal(h.of('review.verdict').length, 3 * 2 - 1, 'reviewer and tester check each task, but the tester does not check itself');
+    assert.equal(h.of('workflow.completed').length, 1);
+    assert.ok(h.of('cost.recorded').length > 0);
+    assert.deepEqual((await h.engine.status(id)).progress, { done: 3, total: 3 });
+  });
+});
