@@ -102,11 +102,12 @@ export class Engine {
   /** Runs (or goes on with) a workflow until it completes, fails, waits for a person or is cancelled. */
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
-    const decisions = await this.options.records.takeDecisions(workflowId);
+    const decisions = await this.options.records.decisions(workflowId);
     const pending = await this.pendingApprovals(workflowId);
     const config = this.config(record);
     const started = await this.graph.getState(config);
     let input: unknown;
+    let applied: string[] = [];
     if (!started.values.workflowId) {
       input = { workflowId, task: record.task, mode: record.mode, budgetUsd: record.budgetUsd };
     } else if (pending.length) {
@@ -118,8 +119,11 @@ export class Engine {
         resume[p.interruptId] = { decision: d.decision, reason: d.reason, by: 'user' };
         this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user' });
       }
+      const stale = decisions.filter((d) => !pending.some((p) => p.approvalId === d.approvalId)).map((d) => d.approvalId);
+      if (stale.length) await this.options.records.clearDecisions(workflowId, stale);
       if (!Object.keys(resume).length) return this.outcome(workflowId, await this.graph.getState(config));
       input = new Command({ resume });
+      applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
       this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
     } else if (started.next.length) {
       // Interrupted by a crash or a cancel: the checkpoint says where to go on.
@@ -139,6 +143,9 @@ export class Engine {
       return this.stopped(workflowId, e, controller.signal);
     } finally {
       this.running.delete(workflowId);
+      // The run has taken them (its first checkpoint holds the resume values). After a crash they stay,
+      // match no pending approval any more, and are cleared with the stale ones below.
+      await this.options.records.clearDecisions(workflowId, applied);
     }
     return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0);
   }

@@ -17,6 +17,8 @@ export interface WorkflowRecord {
   progress: { done: number; total: number };
   summary?: string;
   error?: string;
+  /** The process running the workflow now, so `baton cancel` from another terminal can stop it. */
+  runnerPid?: number;
 }
 
 export interface PendingApproval {
@@ -45,5 +47,7 @@ export interface WorkflowRecords {
   get(id: string): Promise<WorkflowRecord | undefined>;
   list(): Promise<WorkflowRecord[]>;
   addDecision(workflowId: string, decision: RecordedDecision): Promise<void>;
-  takeDecisions(workflowId: string): Promise<RecordedDecision[]>;
+  /** Decisions waiting to be applied; they stay until clearDecisions, so a crash in between loses none. */
+  decisions(workflowId: string): Promise<RecordedDecision[]>;
+  clearDecisions(workflowId: string, approvalIds: readonly string[]): Promise<void>;
 }

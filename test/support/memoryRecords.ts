@@ -3,7 +3,7 @@ import type { RecordedDecision, WorkflowRecord, WorkflowRecords } from '../../sr
 /** A small in-memory WorkflowRecords for engine tests that do not exercise durability. */
 export class MemoryRecords implements WorkflowRecords {
   readonly records = new Map<string, WorkflowRecord>();
-  private readonly decisions = new Map<string, RecordedDecision[]>();
+  private readonly decisions_ = new Map<string, RecordedDecision[]>();
 
   async create(record: WorkflowRecord): Promise<void> {
     this.records.set(record.id, { ...record });
@@ -23,12 +23,14 @@ export class MemoryRecords implements WorkflowRecords {
   }
 
   async addDecision(workflowId: string, decision: RecordedDecision): Promise<void> {
-    this.decisions.set(workflowId, [...(this.decisions.get(workflowId) ?? []), decision]);
+    this.decisions_.set(workflowId, [...(this.decisions_.get(workflowId) ?? []), decision]);
   }
 
-  async takeDecisions(workflowId: string): Promise<RecordedDecision[]> {
-    const d = this.decisions.get(workflowId) ?? [];
-    this.decisions.delete(workflowId);
-    return d;
+  async decisions(workflowId: string): Promise<RecordedDecision[]> {
+    return [...(this.decisions_.get(workflowId) ?? [])];
+  }
+
+  async clearDecisions(workflowId: string, approvalIds: readonly string[]): Promise<void> {
+    this.decisions_.set(workflowId, (this.decisions_.get(workflowId) ?? []).filter((d) => !approvalIds.includes(d.approvalId)));
   }
 }

@@ -6,6 +6,7 @@ import { BatonError } from '../errors';
 import type { EventBus } from '../events/eventBus';
 import type { CallContext, ModelGateway, ToolDefinition } from '../models/modelGateway';
 import { textOf } from '../models/modelGateway';
+import { handoffSchema } from './tools/handoff';
 import { runTool, toolsFor } from './tools/registry';
 import type { AgentTool, ToolContext } from './tools/toolTypes';
 
@@ -105,7 +106,10 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
         : { ok: false as const, error: `There is no tool "${c.name}" for ${agent.id}. Available: ${tools.map((t) => t.name).join(', ')}.` };
       if (result.ok) {
         for (const f of result.changedFiles ?? []) changed.add(f);
-        if (c.name === 'handoff') handoffs.push(c.args as unknown as HandoffRequest);
+        if (c.name === 'handoff') {
+          const h = handoffSchema.parse(c.args);
+          handoffs.push({ ...h, urgency: h.urgency ?? 'normal', artifacts: h.artifacts ?? [] });
+        }
       }
       bus.emit(call.workflowId, 'agent.tool_call', {
         taskId: call.taskId, callId: id, tool: c.name, args: summarizeArgs(c.args), ok: result.ok,

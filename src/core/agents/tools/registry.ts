@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { AgentToolName } from '../../config/vocabulary';
+import { editFileTool } from './editFile';
+import { finishTool } from './finish';
+import { handoffTool } from './handoff';
+import { listFilesTool } from './listFiles';
+import { readFileTool } from './readFile';
+import { runCommandTool } from './runCommand';
+import { searchFilesTool } from './searchFiles';
+import { describeError } from './toolResults';
+import type { AgentTool, ToolContext, ToolResult } from './toolTypes';
+import { writeFileTool } from './writeFile';
+
+/** Every tool, in the order the model is shown them. */
+export const allTools: readonly AgentTool[] = [
+  readFileTool,
+  writeFileTool,
+  editFileTool,
+  listFilesTool,
+  searchFilesTool,
+  runCommandTool,
+  handoffTool,
+  finishTool,
+];
+
+/** The tools an agent was given (`tools:` in .baton/agents.yaml), in the usual order whatever order they were listed in. */
+export function toolsFor(names: readonly AgentToolName[]): AgentTool[] {
+  return allTools.filter((tool) => names.includes(tool.name));
+}
+
+/** The tool a model asked for by name; undefined for a name that is not a tool (models do invent them). */
+export function findTool(name: string): AgentTool | undefined {
+  return allTools.find((tool) => tool.name === name);
+}
+
+/**
+ * Runs a tool call as the model sent it. Never throws: malformed arguments, a cancelled agent and a tool's own
+ * crash all come back as a tool error the model can read and act on (no stack trace, no absolute paths).
+ */
+export async function runTool(tool: AgentTool, rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
+  if (ctx.signal.aborted) return { ok: false, error: 'cancelled' };
+  let input = rawArgs;
+  if (typeof rawArgs === 'string') {
+    try {
+      input = JSON.parse(rawArgs);
+    } catch {
+      return { ok: false, error: `the arguments for ${tool.name} are not valid JSON: send an object like ${exampleOf(tool)}` };
+    }
+  }
+  const parsed = tool.schema.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, error: invalidArguments(tool, parsed.error) };
+  try {
+    return await tool.run(parsed.data, ctx);
+  } catch (error) {
+    const message = describeError(error).split(ctx.root).join('.');
+    return { ok: false, error: `${tool.name} failed unexpectedly: ${message}. Try again, or another way.` };
+  }
+}
+
+function invalidArguments(tool: AgentTool, error: z.ZodError): string {
+  const problems = error.issues.map((issue) => {
+    const field = issue.path.length === 0 ? 'arguments' : issue.path.map(String).join('.');
+    return `${field}: ${issue.message}`;
+  });
+  const fields = problems.join('; ');
+  return `${tool.name} was called with invalid arguments (${fields}); nothing was done. Call it again as ${exampleOf(tool)}`;
+}
+
+/** The fields a tool takes, e.g. `{"path": ..., "content": ...}`; optional ones are marked. */
+function exampleOf(tool: AgentTool): string {
+  if (!(tool.schema instanceof z.ZodObject)) return 'its schema says';
+  const fields = Object.entries(tool.schema.shape as Record<string, z.ZodType>).map(
+    ([name, field]) => `"${name}"${field.safeParse(undefined).success ? ' (optional)' : ''}: ...`,
+  );
+  return `{${fields.join(', ')}}`;
+}
