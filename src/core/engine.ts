@@ -135,7 +135,7 @@ export class Engine {
     const controller = new AbortController();
     this.running.set(workflowId, controller);
     const lessons = (await this.options.lessons?.()) ?? [];
-    await this.options.records.update(workflowId, { status: 'running', updatedAt: new Date().toISOString() });
+    await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
     const t0 = Date.now();
     try {
       await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
@@ -146,6 +146,7 @@ export class Engine {
       // The run has taken them (its first checkpoint holds the resume values). After a crash they stay,
       // match no pending approval any more, and are cleared with the stale ones below.
       await this.options.records.clearDecisions(workflowId, applied);
+      await this.options.records.update(workflowId, { runnerPid: undefined });
     }
     return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0);
   }

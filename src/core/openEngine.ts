@@ -1,0 +1,81 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { loadTeamConfig } from './config/loadTeam';
+import type { TeamConfig } from './config/teamSchema';
+import type { ApprovalTrigger } from './config/vocabulary';
+import { approvalTriggers } from './config/vocabulary';
+import { Pricing } from './cost/pricing';
+import type { PriceTable } from './cost/pricing';
+import { Engine } from './engine';
+import type { EngineContext } from './graph/context';
+import { AuditLogRecorder } from './events/auditLogRecorder';
+import { EventBus } from './events/eventBus';
+import { findRepository } from './git/repository';
+import type { ModelEndpoint } from './modelEndpoint';
+import { SqliteCheckpointer } from './store/sqliteCheckpointer';
+import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
+import { SqliteWorkflowRecords } from './store/sqliteWorkflowRecords';
+
+/** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
+export interface EngineSettings {
+  endpoint: ModelEndpoint;
+  concurrency?: number;
+  requestsPerMinute?: number;
+  approvalsRequire?: readonly ApprovalTrigger[];
+  confidenceThreshold?: number;
+  approvalMode?: 'ask' | 'auto' | 'never';
+  allowCommands?: readonly string[];
+  approveCommand?: EngineContext['approveCommand'];
+  pricing?: PriceTable;
+  /** The demo's scripted model, or a test's. */
+  createModel?: (model: string) => BaseChatModel;
+}
+
+export interface OpenedEngine {
+  engine: Engine;
+  team: TeamConfig;
+  repoRoot: string;
+  batonDir: string;
+  close(): void;
+}
+
+/**
+ * Opens Baton on a repository: finds it, loads .baton/agents.yaml (or the built-in team), opens the
+ * SQLite store under .git/baton, and wires the event bus to the audit log. Every error says what
+ * to do: a ConfigError for the team file, a BatonError or StoreError for the rest.
+ */
+export async function openEngine(repoDir: string, settings: EngineSettings): Promise<OpenedEngine> {
+  const { root, batonDir } = await findRepository(repoDir);
+  const { team } = await loadTeamConfig(root);
+  const db = SqliteDatabase.open(batonDatabasePath(batonDir));
+  const apiKey = settings.endpoint.apiKey;
+  const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
+  const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
+  const engine = new Engine({
+    repoDir: root,
+    batonDir,
+    team,
+    endpoint: settings.endpoint,
+    createModel: settings.createModel,
+    bus,
+    checkpointer: new SqliteCheckpointer(db),
+    records: new SqliteWorkflowRecords(db),
+    concurrency: settings.concurrency ?? 4,
+    requestsPerMinute: settings.requestsPerMinute ?? 60,
+    approvals: {
+      require: team.approvals.require ?? settings.approvalsRequire ?? approvalTriggers,
+      confidenceThreshold: team.approvals.confidenceThreshold ?? settings.confidenceThreshold ?? 0.6,
+      mode: settings.approvalMode ?? 'ask',
+    },
+    allowCommands: settings.allowCommands ?? [],
+    approveCommand: settings.approveCommand,
+    pricing: await Pricing.load(settings.pricing),
+  });
+  return {
+    engine, team, repoRoot: root, batonDir,
+    close: () => {
+      audit.dispose();
+      bus.dispose();
+      db.close();
+    },
+  };
+}
