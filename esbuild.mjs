@@ -73,7 +73,7 @@ async function main() {
     return;
   }
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  // The metafiles feed bench/bundleSize.mjs; .vscodeignore keeps them out of the .vsix.
+  // The metafiles feed bench/activation.ts; .vscodeignore keeps them out of the .vsix.
   const meta = { inputs: {}, outputs: {} };
   for (const r of results) {
     Object.assign(meta.inputs, r.metafile.inputs);

@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../core/config/configError';
+import { BatonError } from '../core/errors';
+import { StoreError } from '../core/store/storeError';
+import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { cancelCommand, decideCommand, listCommand, resumeCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
 import { usage, version } from './usage';
 
@@ -28,7 +33,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   list: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   approve: { options: { repo: { type: 'string' }, reason: { type: 'string' } }, positionals: [1, 2] },
   reject: { options: { repo: { type: 'string' }, reason: { type: 'string' } }, positionals: [1, 2] },
-  resume: { options: { repo: { type: 'string' } }, positionals: [1, 1] },
+  resume: { options: { repo: { type: 'string' }, approve: { type: 'string' } }, positionals: [1, 1] },
   cancel: { options: { repo: { type: 'string' } }, positionals: [1, 1] },
   rollback: { options: { repo: { type: 'string' }, to: { type: 'string' } }, positionals: [1, 1] },
   serve: { options: { repo: { type: 'string' }, port: { type: 'string' } }, positionals: [0, 0] },
@@ -69,14 +74,44 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (count < min || count > max) {
     return usageError(io, `"${name}" takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${count}`);
   }
+  const [first, second] = parsed.positionals;
+  const flags = parsed.values;
   try {
-    if (name === 'doctor') return await doctorCommand(parsed.values, io);
-    throw new CliError(`"baton ${name}" needs the orchestration engine, which this build (${version}, the foundation release) does not include yet.`);
-  } catch (e) {
-    if (e instanceof CliError) {
-      io.stderr.write(`baton: ${e.message}\n`);
-      return e.exitCode;
+    switch (name) {
+      case 'doctor': return await doctorCommand(flags, io);
+      case 'run': return await runCommand(first!, flags, io);
+      case 'resume': return await resumeCommand(first!, flags, io);
+      case 'status': return await statusCommand(first!, flags, io);
+      case 'list': return await listCommand(flags, io);
+      case 'approve': return await decideCommand('approve', first!, second, flags, io);
+      case 'reject': return await decideCommand('reject', first!, second, flags, io);
+      case 'cancel': return await cancelCommand(first!, flags, io);
+      case 'demo': return await demoCommand(flags, io);
+      default:
+        throw new CliError(`"baton ${name}" is not available in this build (${version}) yet; see the CHANGELOG.`);
     }
-    throw e;
+  } catch (e) {
+    return reportError(e, io);
   }
+}
+
+/** Known errors become one message and their exit code; anything else is reported without a stack trace. */
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof CliError) {
+    io.stderr.write(`baton: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof ConfigError) {
+    io.stderr.write(`baton: ${e.message}\n`);
+    return exitCodes.usage;
+  }
+  if (e instanceof BatonError) {
+    io.stderr.write(`baton: ${e.describe()}\n`);
+    return e.kind === 'config' || e.kind === 'usage' ? exitCodes.usage : e.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
+  }
+  if (e instanceof StoreError) {
+    io.stderr.write(`baton: ${e.message}\n`);
+    return exitCodes.failed;
+  }
+  throw e;
 }

@@ -18,8 +18,8 @@ export interface CodeServer {
 
 export interface CodeServerOptions {
   workspace: string;
-  /** A packaged extension to install first (the UI tier tests the .vsix users get). */
-  vsix?: string;
+  /** Packaged extensions to install first (the UI tier tests the .vsix users get; the benchmark installs two). */
+  vsix?: string | string[];
   /** Extra environment for the server and so for the extension host. */
   env?: Record<string, string>;
   /** Workspace trust on (so untrusted folders can be tested); off by default, as in the recipe. */
@@ -91,9 +91,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
   };
   const base = [entry, '--config', config, '--user-data-dir', dirs.user, '--extensions-dir', dirs.ext];
-  if (options.vsix) {
-    const r = spawnSync(node.bin, [...base, '--install-extension', options.vsix], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`code-server could not install ${options.vsix}:\n${r.stdout}\n${r.stderr}`);
+  const vsixes = [options.vsix ?? []].flat().filter((v) => v !== '');
+  if (vsixes.length) {
+    const r = spawnSync(node.bin, [...base, ...vsixes.flatMap((v) => ['--install-extension', v])], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`code-server could not install ${vsixes.join(', ')}:\n${r.stdout}\n${r.stderr}`);
   }
   const logFile = join(dataDir, 'server.log');
   const out = openSync(logFile, 'a');

@@ -67,6 +67,7 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     }
     return sends.length ? sends : 'reflect';
   }
+  const busy = new Set<string>();
   for (const t of pending) {
     if (!t.dependsOn.every((d) => state.results[d]?.status === 'done')) continue;
     const risky = t.risks.filter((r) => ctx.approvals.require.has(r));
@@ -77,6 +78,9 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     }
     const assignment = state.assignments[t.id];
     if (!assignment) continue;
+    // An agent works on one task at a time, in its one worktree: its next task waits for the next wave.
+    if (busy.has(assignment.agentId)) continue;
+    busy.add(assignment.agentId);
     const upstream = t.dependsOn.map((d) => state.results[d]!).map((r) => ({ taskId: r.taskId, agentId: r.agentId, summary: r.summary, commit: r.commit }));
     const input: TaskInput = { workflowId: state.workflowId, task: t, assignment, upstream };
     sends.push(new Send('runTask', input));

@@ -1,0 +1,76 @@
+import type { Engine, RunOutcome } from '../../core/engine';
+import type { OpenedEngine } from '../../core/openEngine';
+import { exitCodes } from '../exitCodes';
+import { describeEvent } from '../printer';
+import type { CliIo } from '../program';
+import { askApproval, canAsk } from '../prompt';
+import type { Terminal } from '../prompt';
+
+export interface DriveOptions {
+  json: boolean;
+  approve: 'ask' | 'auto' | 'never';
+  terminal: Terminal;
+}
+
+/**
+ * Prints events as they come: JSON Lines with --json, else one readable line each. Attached before
+ * the workflow starts, so its first event is printed too; this process runs one workflow.
+ */
+export function printEvents(engine: Engine, io: CliIo, json: boolean): { dispose(): void } {
+  return engine.bus.on('*', (e) => {
+    if (json) io.stdout.write(`${JSON.stringify(e)}\n`);
+    else {
+      const line = describeEvent(e);
+      if (line) io.stdout.write(`${line}\n`);
+    }
+  });
+}
+
+/**
+ * Runs a workflow to its end in this process. Approvals are asked in the terminal when there is
+ * one and --approve is ask; otherwise the workflow stays resumable and the exit code says why
+ * it stopped (3 waiting for approval, 4 paused by budget, 130 cancelled).
+ */
+export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo, options: DriveOptions): Promise<number> {
+  const { engine } = opened;
+  // Ctrl-C or `baton cancel` from another terminal (SIGTERM): the kill switch, then exit 130.
+  const cancel = () => engine.cancel(workflowId);
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
+  try {
+    for (;;) {
+      const outcome: RunOutcome = await engine.run(workflowId);
+      switch (outcome.status) {
+        case 'completed':
+          if (!options.json) io.stdout.write(`\n${outcome.summary}\nBranches: baton/${workflowId}/<agent> (see them with: git branch --list 'baton/${workflowId}/*')\n`);
+          return exitCodes.completed;
+        case 'failed':
+          if (!options.json) io.stderr.write(`baton: the workflow failed: ${outcome.error}\nResume it after fixing the cause with: baton resume ${workflowId}\n`);
+          return exitCodes.failed;
+        case 'cancelled':
+          if (!options.json) io.stderr.write(`baton: cancelled. Resume with: baton resume ${workflowId}\n`);
+          return exitCodes.cancelled;
+        case 'waiting':
+        case 'paused': {
+          const asked = options.approve === 'ask' && !options.json && canAsk(options.terminal);
+          let decided = 0;
+          for (const p of asked ? outcome.approvals : []) {
+            const answer = await askApproval(options.terminal, p);
+            if (!answer) continue;
+            await engine.decide(workflowId, p.approvalId, answer.decision, answer.reason);
+            decided++;
+          }
+          if (decided > 0) continue;
+          if (!options.json) {
+            io.stderr.write(`baton: workflow ${workflowId} is waiting for ${outcome.approvals.length} approval(s):\n${outcome.approvals.map((p) => `  ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}\n` +
+              `Answer with: baton approve ${workflowId} <approvalId> | baton reject ${workflowId} <approvalId> --reason "...", then: baton resume ${workflowId}\n`);
+          }
+          return outcome.status === 'paused' ? exitCodes.pausedByBudget : exitCodes.waitingForApproval;
+        }
+      }
+    }
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+  }
+}

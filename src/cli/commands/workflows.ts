@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openEngine } from '../../core/openEngine';
+import type { OpenedEngine } from '../../core/openEngine';
+import type { WorkflowRecord } from '../../core/workflowRecords';
+import { CliError, exitCodes } from '../exitCodes';
+import type { CliIo } from '../program';
+import { runFlags } from '../settings';
+import type { Flags } from '../settings';
+import { drive, printEvents } from './run';
+
+async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine) => Promise<T>): Promise<T> {
+  const repo = resolve(io.cwd, typeof flags.repo === 'string' ? flags.repo : '.');
+  const opened = await openEngine(repo, runFlags(flags, io.env).settings);
+  try {
+    return await fn(opened);
+  } finally {
+    opened.close();
+  }
+}
+
+const terminal = { input: process.stdin, output: process.stdout };
+
+export function runCommand(task: string, flags: Flags, io: CliIo): Promise<number> {
+  const f = runFlags(flags, io.env);
+  return withEngine(flags, io, async (opened) => {
+    const printing = flags.detach ? undefined : printEvents(opened.engine, io, Boolean(flags.json));
+    try {
+      const id = await opened.engine.start(task, { mode: f.mode, budgetUsd: f.budgetUsd });
+      if (flags.detach) return detach(opened, id, f.approve, io);
+      return await drive(opened, id, io, { json: Boolean(flags.json), approve: f.approve, terminal });
+    } finally {
+      printing?.dispose();
+    }
+  });
+}
+
+export function resumeCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
+  const f = runFlags(flags, io.env);
+  return withEngine(flags, io, async (opened) => {
+    await opened.engine.status(id);
+    const printing = printEvents(opened.engine, io, Boolean(flags.json));
+    try {
+      return await drive(opened, id, io, { json: Boolean(flags.json), approve: f.approve, terminal });
+    } finally {
+      printing.dispose();
+    }
+  });
+}
+
+/** --detach: the workflow goes on in a background `baton resume`, logging under .git/baton/logs. */
+function detach(opened: OpenedEngine, id: string, approve: string, io: CliIo): number {
+  const logs = join(opened.batonDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const log = join(logs, `${id}.log`);
+  const out = openSync(log, 'a');
+  const script = process.argv[1] ?? '';
+  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot, '--approve', approve], { detached: true, stdio: ['ignore', out, out], env: io.env });
+  child.unref();
+  io.stdout.write(`${id}\nRunning in the background (log: ${log}). Follow it with: baton status ${id}\n`);
+  return exitCodes.completed;
+}
+
+function describeRecord(r: WorkflowRecord): string {
+  return [
+    `${r.id}  ${r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
+    `  task: ${r.task}`,
+    `  mode: ${r.mode}, started ${r.createdAt}, updated ${r.updatedAt}`,
+    ...(r.currentStep ? [`  now: ${r.currentStep}`] : []),
+    ...(r.error ? [`  error: ${r.error}`] : []),
+  ].join('\n');
+}
+
+export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
+  return withEngine(flags, io, async ({ engine }) => {
+    const record = await engine.status(id);
+    const approvals = await engine.pendingApprovals(id);
+    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, pendingApprovals: approvals })}\n`);
+    else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}`);
+    return exitCodes.completed;
+  });
+}
+
+export function listCommand(flags: Flags, io: CliIo): Promise<number> {
+  return withEngine(flags, io, async ({ engine }) => {
+    const all = await engine.list();
+    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify(r)}\n`);
+    else if (!all.length) io.stdout.write('No workflows yet. Start one with: baton run "<task>"\n');
+    else for (const r of all) io.stdout.write(`${r.id}  ${r.status.padEnd(9)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+    return exitCodes.completed;
+  });
+}
+
+export function decideCommand(decision: 'approve' | 'reject', id: string, approvalId: string | undefined, flags: Flags, io: CliIo): Promise<number> {
+  return withEngine(flags, io, async ({ engine }) => {
+    const reason = typeof flags.reason === 'string' ? flags.reason : undefined;
+    const decided = await engine.decide(id, approvalId, decision, reason);
+    io.stdout.write(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${decided.map((p) => p.approvalId).join(', ')}. Go on with: baton resume ${id}\n`);
+    return exitCodes.completed;
+  });
+}
+
+/** The kill switch from another terminal: signals the process running the workflow, or marks an idle one cancelled. */
+export function cancelCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
+  return withEngine(flags, io, async ({ engine }) => {
+    const record = await engine.status(id);
+    if (record.runnerPid && alive(record.runnerPid)) {
+      process.kill(record.runnerPid, 'SIGTERM');
+      io.stdout.write(`Stopping workflow ${id} (process ${record.runnerPid}); resume it later with: baton resume ${id}\n`);
+      return exitCodes.completed;
+    }
+    await engine.cancelIdle(id);
+    io.stdout.write(`Cancelled workflow ${id}.\n`);
+    return exitCodes.completed;
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function unavailable(what: string): never {
+  throw new CliError(what, exitCodes.failed);
+}

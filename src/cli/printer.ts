@@ -1,0 +1,28 @@
+import type { BatonEvent } from '../core/events/events';
+
+/** One line per event a person wants to see while a workflow runs; `undefined` hides an event. */
+export function describeEvent(e: BatonEvent): string | undefined {
+  const who = e.agent ?? '';
+  switch (e.type) {
+    case 'workflow.started': return `▶ ${e.workflowId}: ${e.data.task} (${e.data.mode}${e.data.budgetUsd !== undefined ? `, budget $${e.data.budgetUsd.toFixed(2)}` : ''})`;
+    case 'plan.created': return [`plan: ${e.data.tasks.length} task(s)${e.data.rationale ? ` — ${e.data.rationale}` : ''}`,
+      ...e.data.tasks.map((t) => `  ${t.id}  ${t.title}${t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : ''}`)].join('\n');
+    case 'task.routed': return `  ${e.data.taskId} → ${e.data.agentId} [${e.data.strategy}]: ${e.data.rationale}`;
+    case 'agent.started': return `  ${who} started ${e.data.taskId} on ${e.data.branch}`;
+    case 'agent.tool_call': return `    ${who} ${e.data.ok ? '·' : '✗'} ${e.data.tool} ${e.data.args}${e.data.error ? ` — ${e.data.error}` : ''}`;
+    case 'agent.tool_refused': return `    ${who} refused ${e.data.tool} ${e.data.args}: ${e.data.reason}`;
+    case 'agent.committed': return `  ${who} committed ${e.data.sha.slice(0, 7)} on ${e.data.branch} (${e.data.files.length} file(s))`;
+    case 'agent.finished': return `  ✓ ${who} finished ${e.data.taskId} (confidence ${e.data.confidence.toFixed(2)}): ${e.data.summary.slice(0, 200)}`;
+    case 'agent.failed': return `  ✗ ${who} failed ${e.data.taskId}: ${e.data.error}`;
+    case 'review.verdict': return `  ${e.data.reviewer} → ${e.data.verdict} on ${e.data.taskId} (round ${e.data.round})${e.data.verdict === 'approve' ? '' : `: ${e.data.comments.slice(0, 200)}`}`;
+    case 'handoff.sent': return `  ${e.data.from} hands off to ${e.data.to}: ${e.data.intent}`;
+    case 'handoff.rejected': return `  handoff ${e.data.handoffId} refused: ${e.data.reason}`;
+    case 'approval.requested': return `⏸ approval needed [${e.data.approvalId}] (${e.data.trigger}): ${e.data.reason}`;
+    case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}`;
+    case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent ($${e.data.spentUsd.toFixed(2)} of $${e.data.budgetUsd.toFixed(2)})`;
+    case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) in ${(e.data.durationMs / 1000).toFixed(1)} s, $${e.data.costUsd.toFixed(4)}`;
+    case 'workflow.failed': return `✖ failed: ${e.data.error}`;
+    case 'workflow.cancelled': return `■ cancelled${e.data.reason ? `: ${e.data.reason}` : ''}`;
+    default: return undefined;
+  }
+}

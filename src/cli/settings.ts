@@ -1,0 +1,59 @@
+import type { ApprovalTrigger, WorkflowMode } from '../core/config/vocabulary';
+import { approvalTriggers, workflowModes } from '../core/config/vocabulary';
+import { resolveModelEndpoint } from '../core/modelEndpoint';
+import type { EngineSettings } from '../core/openEngine';
+import { CliError, exitCodes } from './exitCodes';
+
+// As node:util parseArgs returns them; no option here is `multiple`, so arrays never occur in practice.
+export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+const approveModes = ['ask', 'auto', 'never'] as const;
+
+function oneOf<T extends string>(flag: string, value: Flags[string], allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new CliError(`--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}")`, exitCodes.usage);
+}
+
+function positive(flag: string, value: Flags[string], integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new CliError(`--${flag} must be a positive ${integer ? 'whole number' : 'number'} (got "${String(value)}")`, exitCodes.usage);
+  }
+  return n;
+}
+
+export interface RunFlags {
+  mode?: WorkflowMode;
+  budgetUsd?: number;
+  approve: 'ask' | 'auto' | 'never';
+  settings: EngineSettings;
+}
+
+/** Flags and environment to engine settings; a bad value is a usage error (exit 2). */
+export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
+  const endpoint = resolveModelEndpoint(env, {
+    baseUrl: typeof flags['base-url'] === 'string' ? flags['base-url'] : undefined,
+    model: typeof flags.model === 'string' ? flags.model : undefined,
+  });
+  // Flags beat the environment here: resolveModelEndpoint lets the environment win over settings.
+  if (typeof flags['base-url'] === 'string') endpoint.baseUrl = flags['base-url'];
+  if (typeof flags.model === 'string') endpoint.model = flags.model;
+  const approve = oneOf('approve', flags.approve, approveModes) ?? 'ask';
+  const require = env.BATON_APPROVALS ? env.BATON_APPROVALS.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  for (const r of require ?? []) if (!(approvalTriggers as readonly string[]).includes(r)) throw new CliError(`BATON_APPROVALS names an unknown trigger "${r}"; use ${approvalTriggers.join(', ')}`, exitCodes.usage);
+  return {
+    mode: oneOf('mode', flags.mode, workflowModes),
+    budgetUsd: positive('budget', flags.budget, false),
+    approve,
+    settings: {
+      endpoint,
+      concurrency: positive('concurrency', flags.concurrency, true),
+      requestsPerMinute: env.BATON_RPM ? Number(env.BATON_RPM) : undefined,
+      approvalsRequire: require as ApprovalTrigger[] | undefined,
+      approvalMode: approve,
+      allowCommands: env.BATON_ALLOW_COMMANDS ? env.BATON_ALLOW_COMMANDS.split('\n').map((s) => s.trim()).filter(Boolean) : [],
+    },
+  };
+}

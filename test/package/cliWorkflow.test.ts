@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { scriptedTeam } from '../support/engineHarness';
+import { startFakeOpenAI } from '../support/fakeOpenAI';
+import type { FakeOpenAI } from '../support/fakeOpenAI';
+import { git, makeRepo } from '../support/repoBuilder';
+
+const cli = resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+
+interface Result { code: number; stdout: string; stderr: string }
+
+// Asynchronous on purpose: the fake model endpoint answers from this very process.
+function baton(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
+  return new Promise((done) => {
+    execFile(process.execPath, [cli, ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const plan = { rationale: 'two steps', tasks: [
+  { id: 't1', title: 'Add greet', description: 'src/greet.js', capabilities: ['implement'], dependsOn: [], files: ['src/greet.js'], risks: [] },
+  { id: 't2', title: 'Add a dependency', description: 'package.json', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
+] };
+const routing = { assignments: [
+  { taskId: 't1', agentId: 'coder', rationale: 'implements', confidence: 1 },
+  { taskId: 't2', agentId: 'coder', rationale: 'owns the manifest', confidence: 1 },
+] };
+const script = scriptedTeam(plan, routing, {
+  coder: { work: (t) => [{ name: 'write_file', args: t === 't1' ? { path: 'src/greet.js', content: 'export const greet = 1;\n' } : { path: 'package.json', content: '{"name":"x"}\n' } }] },
+});
+
+describe('baton run / status / list / approve / reject / resume (dist/cli.js against a local endpoint)', () => {
+  let server: FakeOpenAI;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    server = await startFakeOpenAI({ fallback: script });
+    env = { ...process.env, BATON_BASE_URL: server.baseUrl, BATON_MODEL: 'test-model', BATON_API_KEY: 'sk-test-secret-123', OPENAI_API_KEY: '' };
+  });
+  after(() => server.close());
+
+  it('without a terminal, a step needing approval exits 3 and stays resumable; approve + resume completes it (exit 0)', async () => {
+    const repo = makeRepo();
+    const run = await baton(['run', 'add greet and a dependency'], repo, env);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    const id = /▶ (wf-\S+):/.exec(run.stdout)?.[1];
+    assert.ok(id, run.stdout);
+    assert.match(run.stderr, new RegExp(`baton approve ${id} <approvalId>`));
+    assert.doesNotMatch(run.stdout + run.stderr, /sk-test-secret-123/, 'the API key is never printed');
+
+    const status = await baton(['status', id!, '--json'], repo, env);
+    const record = JSON.parse(status.stdout) as { status: string; pendingApprovals: { approvalId: string; trigger: string }[] };
+    assert.equal(record.status, 'waiting');
+    assert.deepEqual(record.pendingApprovals.map((p) => p.trigger), ['dependencies']);
+
+    const list = await baton(['list'], repo, env);
+    assert.match(list.stdout, new RegExp(`${id}\\s+waiting`));
+
+    const approve = await baton(['approve', id!, record.pendingApprovals[0]!.approvalId], repo, env);
+    assert.equal(approve.code, 0, approve.stderr);
+    const resume = await baton(['resume', id!], repo, env);
+    assert.equal(resume.code, 0, resume.stdout + resume.stderr);
+    assert.match(resume.stdout, /✔ completed: 2 task\(s\)/);
+    assert.deepEqual(git(repo, 'log', '--format=%s', 'main').split('\n'), ['initial commit'], 'the user\'s branch is untouched');
+    assert.match(git(repo, 'log', '--format=%s', `baton/${id}/coder`), /Add a dependency \(t2, round 1\)/);
+  });
+
+  it('--json prints one event envelope a line; reject ends the step and the workflow stops cleanly', async () => {
+    const repo = makeRepo();
+    const run = await baton(['run', 'add greet and a dependency', '--json'], repo, env);
+    assert.equal(run.code, 3);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { v: number; seq: number; ts: string; workflowId: string; type: string; data: unknown });
+    assert.ok(events.every((e, i) => e.v === 1 && e.seq === i + 1 && !Number.isNaN(Date.parse(e.ts)) && typeof e.data === 'object'), 'envelopes in order');
+    assert.equal(events[0]?.type, 'workflow.started');
+    assert.ok(events.some((e) => e.type === 'approval.requested'));
+    const id = events[0]!.workflowId;
+    const reject = await baton(['reject', id, '--reason', 'no new dependencies'], repo, env);
+    assert.equal(reject.code, 0, reject.stderr);
+    const resume = await baton(['resume', id, '--json'], repo, env);
+    const after = resume.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+    assert.ok(after.some((e) => e.type === 'approval.resolved' && e.data.decision === 'reject' && e.data.reason === 'no new dependencies'));
+    assert.equal(after.at(-1)?.type, 'workflow.completed');
+    assert.equal(resume.code, 0);
+  });
+
+  it('--approve auto decides by policy and completes in one go', async () => {
+    const repo = makeRepo();
+    const run = await baton(['run', 'add greet and a dependency', '--approve', 'auto'], repo, env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /approval t2-after-r1: approve \(by policy\)/);
+  });
+
+  it('says what is wrong with bad input, with exit 2 and no stack trace', async () => {
+    const repo = makeRepo();
+    mkdirSync(join(repo, '.baton'));
+    writeFileSync(join(repo, '.baton', 'agents.yaml'), 'agents:\n  - id: Coder One\n    role: writes code\n    capabilities: implement\n');
+    const badTeam = await baton(['run', 'anything'], repo, env);
+    assert.equal(badTeam.code, 2);
+    assert.match(badTeam.stderr, /\.baton\/agents\.yaml:2:\d+: agents\[0\]\.id/);
+    const notGit = await baton(['list'], '/', env);
+    assert.equal(notGit.code, 2);
+    assert.match(notGit.stderr, /is not inside a git repository/);
+    const unknown = await baton(['status', 'wf-nope'], makeRepo(), env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no workflow "wf-nope".*baton list/);
+    const badFlag = await baton(['run', 'x', '--mode', 'anarchy'], makeRepo(), env);
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /--mode must be one of centralized, hierarchical, event-driven/);
+    for (const r of [badTeam, notGit, unknown, badFlag]) assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('demo runs the whole flow with the scripted model, no key and no network', async () => {
+    const r = await baton(['demo'], makeRepo(), { ...process.env, BATON_BASE_URL: 'http://127.0.0.1:9/v1', BATON_API_KEY: '', OPENAI_API_KEY: '' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /SCRIPTED model/);
+    assert.match(r.stdout, /reviewer → request_changes on t1 \(round 1\)/);
+    assert.match(r.stdout, /approval needed \[t2-after-r1\] \(dependencies\)/);
+    assert.match(r.stdout, /✔ completed: 4 task\(s\)/);
+  });
+});
