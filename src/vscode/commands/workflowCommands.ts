@@ -33,7 +33,7 @@ function refuseRuntime(): boolean {
 }
 
 function engineMissing(what: string): void {
-  void vscode.window.showErrorMessage(`Baton ${what}: this build (0.1.0, the foundation release) does not include the orchestration engine yet. See the CHANGELOG.`);
+  void vscode.window.showErrorMessage(`Baton ${what} from VS Code yet: in 0.1.0 workflows run from the \`baton\` CLI (try \`baton demo\` in a terminal). See the CHANGELOG.`);
 }
 
 export async function startWorkflow(memento: vscode.Memento, args: StartArgs | undefined): Promise<void> {
