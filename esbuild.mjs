@@ -1,6 +1,7 @@
 // Builds Baton's bundles. `node esbuild.mjs` for development, `--production` to minify (with
 // source maps beside the bundles), `--watch` to rebuild on change.
 //   dist/extension.js  the extension host entry (vscode external; the engine is loaded on first use)
+//   dist/engine.js     the engine as the extension loads it, on first use
 //   dist/server.js     the language server (conflict diagnostics)
 //   dist/webview.js    the panel's front end, with dist/webview.css and the codicon font
 //   dist/cli.js        the `baton` command
@@ -37,6 +38,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  // The engine for the extension, required on first use (src/vscode/engine/engineLoader.ts).
+  { ...node, entryPoints: { engine: 'src/vscode/engine/engineModule.ts' }, outdir: 'dist' },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },

@@ -2,18 +2,27 @@
 // and fast: the orchestration engine (LangGraph, model clients) is loaded on first use, never here.
 import * as vscode from 'vscode';
 import { checkRuntime } from './core/runtime';
-import type { PanelState } from './protocol/webview';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PanelState, WorkflowSummary } from './protocol/webview';
 import { doctor } from './vscode/commands/doctor';
 import { setApiKey } from './vscode/commands/setApiKey';
-import { actOnWorkflow, startWorkflow, stopAll, tryDemo, workflowActions } from './vscode/commands/workflowCommands';
+import { control, decide, notYet, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
 import { PanelHost } from './vscode/panel/panelHost';
 import { ApiKeyStore } from './vscode/secrets';
 import { budgetUsd } from './vscode/settings';
 import { AgentTreeProvider } from './vscode/views/agentTree';
 import { CostStatusBar } from './vscode/views/statusBar';
 import { WorkflowModel } from './vscode/workflowModel';
+import { WorkflowService } from './vscode/workflowService';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: read-only access for other extensions and Baton's own tests. */
+export interface BatonApi {
+  workflows(): readonly WorkflowSummary[];
+  onDidChangeWorkflows: vscode.Event<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): BatonApi {
   const output = vscode.window.createOutputChannel('Baton', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const model = new WorkflowModel();
@@ -21,23 +30,37 @@ export function activate(context: vscode.ExtensionContext): void {
   const version = String(context.extension.packageJSON.version ?? '');
   const panelState = (): PanelState => ({ extensionVersion: version, workspaceTrusted: vscode.workspace.isTrusted, workflows: [...model.list()] });
   const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange);
+  const service = new WorkflowService(context.extensionPath, keys, model, output);
+  const treeView = vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
     output,
     model,
     tree,
     panel,
-    vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true }),
+    service,
+    treeView,
+    // After a reload, the workflows of a repository where Baton ran reappear once the view is shown:
+    // the engine is loaded then, not at activation.
+    treeView.onDidChangeVisibility((e) => {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (e.visible && folder && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
+    }),
     new CostStatusBar(model, budgetUsd),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.publish()),
     vscode.commands.registerCommand('baton.openPanel', () => panel.show()),
-    vscode.commands.registerCommand('baton.startWorkflow', (args?: { task?: string }) => startWorkflow(context.globalState, args)),
-    vscode.commands.registerCommand('baton.tryDemo', () => tryDemo()),
-    vscode.commands.registerCommand('baton.stopAll', () => stopAll(model)),
+    vscode.commands.registerCommand('baton.startWorkflow', (args?: { task?: string; mode?: string; budgetUsd?: number }) => startWorkflow(service, context.globalState, args)),
+    vscode.commands.registerCommand('baton.tryDemo', () => tryDemo(service)),
+    vscode.commands.registerCommand('baton.approve', (arg?: unknown) => decide(service, model, 'approve', arg)),
+    vscode.commands.registerCommand('baton.reject', (arg?: unknown) => decide(service, model, 'reject', arg)),
+    vscode.commands.registerCommand('baton.pause', (arg?: unknown) => control(service, model, 'pause', arg)),
+    vscode.commands.registerCommand('baton.resume', (arg?: unknown) => control(service, model, 'resume', arg)),
+    vscode.commands.registerCommand('baton.cancel', (arg?: unknown) => control(service, model, 'cancel', arg)),
+    vscode.commands.registerCommand('baton.stopAll', () => stopAll(service, model)),
+    vscode.commands.registerCommand('baton.showChanges', (arg?: unknown) => notYet(model, arg, 'showChanges')),
+    vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => notYet(model, arg, 'rollback')),
     vscode.commands.registerCommand('baton.setApiKey', () => setApiKey(keys)),
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),
-    ...Object.keys(workflowActions).map((id) =>
-      vscode.commands.registerCommand(id, (arg?: unknown) => actOnWorkflow(model, id as keyof typeof workflowActions, arg))),
   );
   model.publish();
 
@@ -46,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output.warn(`${runtime.problem} ${runtime.fix}`);
     void vscode.window.showWarningMessage(`Baton: ${runtime.problem}`, 'Show Details').then((a) => a && output.show());
   }
+  return { workflows: () => model.list(), onDidChangeWorkflows: model.onDidChange };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,7 @@ import { BatonError } from '../core/errors';
 import { StoreError } from '../core/store/storeError';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { serveCommand } from './commands/serve';
 import { cancelCommand, decideCommand, listCommand, resumeCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
 import { usage, version } from './usage';
@@ -87,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'reject': return await decideCommand('reject', first!, second, flags, io);
       case 'cancel': return await cancelCommand(first!, flags, io);
       case 'demo': return await demoCommand(flags, io);
+      case 'serve': return await serveCommand(flags, io);
       default:
         throw new CliError(`"baton ${name}" is not available in this build (${version}) yet; see the CHANGELOG.`);
     }

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import type { ApprovalTrigger, WorkflowMode } from '../core/config/vocabulary';
+import type { PriceTable } from '../core/cost/pricing';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { ModelEndpoint } from '../core/modelEndpoint';
+import type { EngineSettings } from '../core/openEngine';
 
 /** The endpoint from `baton.model.*` settings, overridden by the environment (DESIGN.md §2). */
 export function modelEndpoint(apiKey: string | undefined): ModelEndpoint {
@@ -10,4 +13,23 @@ export function modelEndpoint(apiKey: string | undefined): ModelEndpoint {
 
 export function budgetUsd(): number {
   return vscode.workspace.getConfiguration('baton').get<number>('budget.perWorkflowUsd', 2);
+}
+
+export function workflowMode(): WorkflowMode {
+  return vscode.workspace.getConfiguration('baton').get<WorkflowMode>('mode', 'centralized');
+}
+
+/** Everything the engine takes from `baton.*` settings. */
+export function engineSettings(apiKey: string | undefined): EngineSettings {
+  const c = vscode.workspace.getConfiguration('baton');
+  return {
+    endpoint: modelEndpoint(apiKey),
+    concurrency: c.get<number>('concurrency', 4),
+    requestsPerMinute: c.get<number>('rateLimit.requestsPerMinute', 60),
+    approvalsRequire: c.get<ApprovalTrigger[]>('approvals.require'),
+    confidenceThreshold: c.get<number>('approvals.confidenceThreshold', 0.6),
+    approvalMode: 'ask',
+    allowCommands: c.get<string[]>('commands.allow', []),
+    pricing: c.get<PriceTable>('model.pricing', {}),
+  };
 }

@@ -83,6 +83,9 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const after = resume.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
     assert.ok(after.some((e) => e.type === 'approval.resolved' && e.data.decision === 'reject' && e.data.reason === 'no new dependencies'));
     assert.equal(after.at(-1)?.type, 'workflow.completed');
+    // A new process continues the workflow's numbering from its audit log.
+    const resumed = resume.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    assert.ok(resumed[0]! > events.at(-1)!.seq, `resumed seq ${resumed[0]} after ${events.at(-1)!.seq}`);
     assert.equal(resume.code, 0);
   });
 

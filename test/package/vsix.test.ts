@@ -32,7 +32,7 @@ describe(`npm run package: baton-${pkg.version}.vsix`, () => {
 
   it('holds the bundles, the webview assets, media, package.json and the README', () => {
     for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md',
-      'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js',
+      'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/server.js', 'extension/dist/cli.js',
       'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/codicon.ttf',
       'extension/media/baton.svg', 'extension/media/baton.png']) {
       assert.ok(names.includes(required), `${required} is in the package (it has: ${names.join(', ')})`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { checkRuntime } from '../../core/runtime';
 import type { WorkflowStatus, WorkflowSummary } from '../../protocol/webview';
 import type { WorkflowModel } from '../workflowModel';
+import type { WorkflowService } from '../workflowService';
 import { askForTask } from './askForTask';
 
 export interface StartArgs { task?: string; mode?: string; budgetUsd?: number }
@@ -32,31 +33,42 @@ function refuseRuntime(): boolean {
   return true;
 }
 
-function engineMissing(what: string): void {
-  void vscode.window.showErrorMessage(`Baton ${what} from VS Code yet: in 0.1.0 workflows run from the \`baton\` CLI (try \`baton demo\` in a terminal). See the CHANGELOG.`);
+function report(e: unknown): void {
+  void vscode.window.showErrorMessage(`Baton: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-export async function startWorkflow(memento: vscode.Memento, args: StartArgs | undefined): Promise<void> {
-  if (refuseUntrusted() || refuseRuntime()) return;
+/** "Baton: Start Workflow": asks for the job (recent tasks offered) and starts it in the background. */
+export async function startWorkflow(service: WorkflowService, memento: vscode.Memento, args: StartArgs | undefined): Promise<string | undefined> {
+  if (refuseUntrusted() || refuseRuntime()) return undefined;
   if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showErrorMessage('Baton: open the folder of a git repository first; agents work on branches of it.');
-    return;
+    return undefined;
   }
   const task = args?.task?.trim() || (await askForTask(memento));
-  if (!task) return;
-  engineMissing('cannot start the workflow');
+  if (!task) return undefined;
+  try {
+    return await service.start(task, { mode: args?.mode, budgetUsd: args?.budgetUsd });
+  } catch (e) {
+    report(e);
+    return undefined;
+  }
 }
 
-export async function tryDemo(): Promise<void> {
-  if (refuseUntrusted() || refuseRuntime()) return;
-  engineMissing('cannot run the demo');
+export async function tryDemo(service: WorkflowService): Promise<string | undefined> {
+  if (refuseUntrusted() || refuseRuntime()) return undefined;
+  try {
+    return await service.startDemo();
+  } catch (e) {
+    report(e);
+    return undefined;
+  }
 }
 
 /**
  * The workflow a command acts on: the one named, else the only candidate, else the user picks.
  * With no candidate the user is told so, in the words of `none`.
  */
-export async function pickWorkflow(model: WorkflowModel, arg: unknown, statuses: WorkflowStatus[], none: string): Promise<WorkflowSummary | undefined> {
+export async function pickWorkflow(model: WorkflowModel, arg: unknown, statuses: readonly WorkflowStatus[], none: string): Promise<WorkflowSummary | undefined> {
   const id = workflowIdOf(arg);
   const candidates = model.list().filter((w) => statuses.includes(w.status) && (!id || w.id === id));
   if (candidates.length === 0) {
@@ -68,28 +80,46 @@ export async function pickWorkflow(model: WorkflowModel, arg: unknown, statuses:
   return picked?.workflow;
 }
 
-/** The commands that act on an existing workflow; each names the workflows it applies to. */
-export const workflowActions = {
-  'baton.approve': { statuses: ['waiting'], none: 'Baton: no workflow is waiting for an approval.', verb: 'cannot approve' },
-  'baton.reject': { statuses: ['waiting'], none: 'Baton: no workflow is waiting for an approval.', verb: 'cannot reject' },
-  'baton.showChanges': { statuses: ['running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'], none: 'Baton: there is no workflow whose changes could be shown.', verb: 'cannot show changes' },
-  'baton.pause': { statuses: ['running', 'queued'], none: 'Baton: no workflow is running.', verb: 'cannot pause' },
-  'baton.resume': { statuses: ['paused'], none: 'Baton: no workflow is paused.', verb: 'cannot resume' },
-  'baton.cancel': { statuses: ['running', 'queued', 'waiting', 'paused'], none: 'Baton: no workflow is running or paused.', verb: 'cannot cancel' },
-  'baton.rollback': { statuses: ['running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'], none: 'Baton: there is no workflow to roll back.', verb: 'cannot roll back' },
-} as const satisfies Record<string, { statuses: WorkflowStatus[]; none: string; verb: string }>;
+const live: WorkflowStatus[] = ['running', 'queued', 'waiting', 'paused'];
 
-export async function actOnWorkflow(model: WorkflowModel, command: keyof typeof workflowActions, arg: unknown): Promise<void> {
-  const action = workflowActions[command];
-  const workflow = await pickWorkflow(model, arg, [...action.statuses], action.none);
-  if (workflow) engineMissing(action.verb);
+export async function decide(service: WorkflowService, model: WorkflowModel, decision: 'approve' | 'reject', arg: unknown): Promise<void> {
+  const workflow = await pickWorkflow(model, arg, ['waiting', 'paused'], 'Baton: no workflow is waiting for an approval.');
+  if (!workflow) return;
+  const a = (arg ?? {}) as WorkflowArgs;
+  const reason = a.reason ?? (decision === 'reject' ? await vscode.window.showInputBox({ title: 'Baton: why reject?', prompt: 'The reason goes to the audit log (optional).' }) : undefined);
+  try {
+    await service.decide(workflow.id, a.approvalId, decision, reason);
+  } catch (e) {
+    report(e);
+  }
 }
 
-export async function stopAll(model: WorkflowModel): Promise<void> {
-  const live = model.list().filter((w) => ['running', 'queued', 'waiting', 'paused'].includes(w.status));
-  if (live.length === 0) {
+export async function control(service: WorkflowService, model: WorkflowModel, action: 'pause' | 'resume' | 'cancel', arg: unknown): Promise<void> {
+  const statuses: WorkflowStatus[] = action === 'resume' ? ['paused', 'cancelled', 'failed'] : action === 'pause' ? ['running', 'queued'] : live;
+  const none = action === 'resume' ? 'Baton: no workflow is paused.' : 'Baton: no workflow is running.';
+  const workflow = await pickWorkflow(model, arg, statuses, none);
+  if (!workflow) return;
+  try {
+    await service[action](workflow.id);
+  } catch (e) {
+    report(e);
+  }
+}
+
+export async function stopAll(service: WorkflowService, model: WorkflowModel): Promise<void> {
+  const ids = model.list().filter((w) => live.includes(w.status)).map((w) => w.id);
+  if (ids.length === 0) {
     void vscode.window.showInformationMessage('Baton: no agent is working.');
     return;
   }
-  engineMissing('cannot stop the agents');
+  await Promise.all(ids.map((id) => service.cancel(id).catch(report)));
+}
+
+/** Show Changes and Roll Back come with the git integration; until then they say how to do it by hand. */
+export async function notYet(model: WorkflowModel, arg: unknown, what: 'showChanges' | 'rollback'): Promise<void> {
+  const workflow = await pickWorkflow(model, arg, ['running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'], 'Baton: there is no workflow yet.');
+  if (!workflow) return;
+  void vscode.window.showInformationMessage(what === 'showChanges'
+    ? `Baton: the agents' work is on branches baton/${workflow.id}/<agent>; compare one with: git diff HEAD...baton/${workflow.id}/<agent>. A diff view in VS Code comes in the next release.`
+    : `Baton: rolling back from VS Code comes in the next release; every step of ${workflow.id} is a commit on baton/${workflow.id}/<agent>.`);
 }

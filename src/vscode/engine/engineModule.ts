@@ -1,0 +1,8 @@
+// The entry of dist/engine.js: everything the extension needs from the engine, in one bundle that
+// is required on the first command that runs a workflow, never at activation (LangGraph and the
+// model clients weigh a few MB). Not a barrel for imports: nothing imports this file but esbuild.
+export { openEngine } from '../../core/openEngine';
+export { createSampleRepository } from '../../core/demo/sampleRepo';
+export { demoScript, demoTask } from '../../core/demo/demoScript';
+export { ScriptedChatModel, scriptedModelName } from '../../core/demo/scriptedChatModel';
+export { errorMessage } from '../../core/errors';

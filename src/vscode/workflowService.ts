@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import type { OpenedEngine } from '../core/openEngine';
+import type { RunOutcome } from '../core/engine';
+import type { ApiKeyStore } from './secrets';
+import { loadEngineModule } from './engine/engineLoader';
+import { budgetUsd, engineSettings, workflowMode } from './settings';
+import { WorkflowTracker } from './workflowTracker';
+import type { WorkflowModel } from './workflowModel';
+
+/**
+ * The extension's side of the engine: opens it on first use (never at activation), runs workflows
+ * in the background with a progress notification, asks for approvals in notifications, and keeps
+ * the WorkflowModel (tree, status bar, panel) in step with the engine's events and records.
+ */
+export class WorkflowService implements vscode.Disposable {
+  private opened: Promise<OpenedEngine> | undefined;
+  private demo: Promise<OpenedEngine> | undefined;
+  private readonly tracker: WorkflowTracker;
+  private readonly running = new Map<string, OpenedEngine>();
+  private readonly paused = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly keys: ApiKeyStore,
+    private readonly model: WorkflowModel,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.tracker = new WorkflowTracker();
+  }
+
+  /** The engine for the open folder's repository. */
+  engine(): Promise<OpenedEngine> {
+    this.opened ??= this.open(async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (!folder) throw new Error('Open the folder of a git repository first: agents work on branches of it.');
+      return loadEngineModule(this.extensionPath).openEngine(folder, { ...engineSettings(await this.keys.get()), approveCommand: askToRunCommand });
+    }).catch((e: unknown) => {
+      this.opened = undefined;
+      throw e;
+    });
+    return this.opened;
+  }
+
+  async start(task: string, options: { mode?: string; budgetUsd?: number } = {}): Promise<string> {
+    const opened = await this.engine();
+    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: options.budgetUsd ?? budgetUsd() });
+    void this.runInBackground(opened, id, task);
+    await this.refresh();
+    return id;
+  }
+
+  /** The demo: a scratch sample repository and the scripted model, shown in the same views. */
+  async startDemo(): Promise<string> {
+    const m = loadEngineModule(this.extensionPath);
+    this.demo ??= this.open(async () => m.openEngine(m.createSampleRepository(), {
+      endpoint: { baseUrl: 'scripted://baton-demo', model: m.scriptedModelName, apiKey: undefined },
+      createModel: () => new m.ScriptedChatModel(m.demoScript),
+      requestsPerMinute: 10_000,
+      approvalsRequire: ['dependencies', 'deployment', 'schema', 'publicApi', 'largeChange', 'budget'],
+    }));
+    const opened = await this.demo;
+    const id = await opened.engine.start(m.demoTask, { budgetUsd: 1 });
+    void this.runInBackground(opened, id, `Demo (scripted model): ${m.demoTask}`);
+    await this.refresh();
+    return id;
+  }
+
+  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string): Promise<void> {
+    const opened = await this.owner(workflowId);
+    await opened.engine.decide(workflowId, approvalId, decision, reason);
+    if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
+  }
+
+  /** The kill switch: the workflow's agents stop now, and it ends as cancelled. */
+  async cancel(workflowId: string): Promise<void> {
+    const opened = await this.owner(workflowId);
+    this.paused.delete(workflowId);
+    if (!opened.engine.cancel(workflowId)) await opened.engine.cancelIdle(workflowId);
+    await this.refresh();
+  }
+
+  /** Stops the agents now but keeps the workflow resumable from its last checkpoint. */
+  async pause(workflowId: string): Promise<void> {
+    const opened = await this.owner(workflowId);
+    this.paused.add(workflowId);
+    opened.engine.cancel(workflowId);
+    await this.refresh();
+  }
+
+  async resume(workflowId: string): Promise<void> {
+    const opened = await this.owner(workflowId);
+    this.paused.delete(workflowId);
+    if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
+  }
+
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Reads every known workflow from the engines opened so far and republishes the model. */
+  async refresh(): Promise<void> {
+    const engines = await Promise.all([this.opened, this.demo].filter((p): p is Promise<OpenedEngine> => p !== undefined).map((p) => p.catch(() => undefined)));
+    const records = (await Promise.all(engines.filter((e): e is OpenedEngine => e !== undefined).map((e) => e.engine.list()))).flat();
+    this.model.replaceAll(records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => {
+      const summary = this.tracker.summarize(r);
+      return this.paused.has(r.id) && !this.running.has(r.id) ? { ...summary, status: 'paused' } : summary;
+    }));
+  }
+
+  /** Events come in bursts (every tool call is one): the views are refreshed at most every 100 ms. */
+  private scheduleRefresh(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, 100);
+  }
+
+  private async open(factory: () => Promise<OpenedEngine>): Promise<OpenedEngine> {
+    const opened = await factory();
+    const sub = opened.engine.bus.on('*', (e) => {
+      this.tracker.observe(e);
+      if (e.type === 'agent.failed' || e.type === 'workflow.failed') this.output.warn(`${e.workflowId} ${e.type}: ${JSON.stringify(e.data)}`);
+      this.scheduleRefresh();
+    });
+    this.disposables.push({ dispose: () => { sub.dispose(); opened.close(); } });
+    return opened;
+  }
+
+  private async owner(workflowId: string): Promise<OpenedEngine> {
+    for (const p of [this.opened, this.demo]) {
+      const opened = await p?.catch(() => undefined);
+      if (opened && (await opened.engine.list()).some((r) => r.id === workflowId)) return opened;
+    }
+    throw new Error(`There is no workflow ${workflowId} here.`);
+  }
+
+  private async runInBackground(opened: OpenedEngine, id: string, title: string): Promise<void> {
+    this.running.set(id, opened);
+    try {
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Baton: ${title.slice(0, 80)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => opened.engine.cancel(id));
+          const sub = opened.engine.bus.on('*', (e) => {
+            if (e.workflowId !== id) return;
+            const step = e.type === 'agent.started' ? `${e.agent} works on ${e.data.taskId}` : e.type === 'agent.committed' ? `${e.agent} committed` : e.type === 'review.verdict' ? `${e.data.reviewer}: ${e.data.verdict}` : undefined;
+            if (step) progress.report({ message: step });
+          });
+          try {
+            return await opened.engine.run(id);
+          } finally {
+            sub.dispose();
+          }
+        });
+      await this.announce(id, outcome);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Baton: ${loadEngineModule(this.extensionPath).errorMessage(e)}`);
+    } finally {
+      this.running.delete(id);
+      await this.refresh();
+    }
+  }
+
+  private async announce(id: string, outcome: RunOutcome): Promise<void> {
+    if (outcome.status === 'completed') {
+      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). The agents' work is on branches baton/${id}/*.`, 'Open Panel')
+        .then((a) => a && vscode.commands.executeCommand('baton.openPanel'));
+    } else if (outcome.status === 'cancelled') {
+      if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);
+    } else if (outcome.status === 'failed') {
+      void vscode.window.showErrorMessage(`Baton: workflow ${id} failed: ${outcome.error}`, 'Show Log').then((a) => a && this.output.show());
+    } else if (outcome.status === 'waiting' || outcome.status === 'paused') {
+      for (const p of outcome.approvals) {
+        void vscode.window.showWarningMessage(`Baton needs your approval (${p.trigger}): ${p.reason}`, 'Approve', 'Reject', 'Open Panel').then(async (answer) => {
+          if (answer === 'Approve' || answer === 'Reject') await this.decide(id, p.approvalId, answer === 'Approve' ? 'approve' : 'reject');
+          else if (answer === 'Open Panel') await vscode.commands.executeCommand('baton.openPanel');
+        });
+      }
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    for (const id of this.running.keys()) void this.owner(id).then((o) => o.engine.cancel(id), () => undefined);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** A command an agent wants to run that baton.commands.allow does not list: the user decides. */
+async function askToRunCommand(command: string, agentId: string, taskId: string): Promise<boolean> {
+  const answer = await vscode.window.showWarningMessage(`Baton: ${agentId} (task ${taskId}) wants to run \`${command}\` in its worktree.`, { modal: true, detail: 'Add it to baton.commands.allow to allow it without asking.' }, 'Run It');
+  return answer === 'Run It';
+}

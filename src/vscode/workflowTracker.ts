@@ -1,0 +1,67 @@
+import type { BatonEvent } from '../core/events/events';
+import type { WorkflowRecord } from '../core/workflowRecords';
+import type { AgentSummary, WorkflowStatus, WorkflowSummary } from '../protocol/webview';
+
+interface AgentTally {
+  role: string;
+  status: AgentSummary['status'];
+  currentStep?: string;
+  costUsd: number;
+}
+
+/**
+ * Turns the engine's events and records into what the views show: per workflow, its agents with
+ * their status, current step and cost. Pure bookkeeping, fed by WorkflowService.
+ */
+export class WorkflowTracker {
+  private readonly agents = new Map<string, Map<string, AgentTally>>();
+  private readonly live = new Map<string, { status?: WorkflowStatus; costUsd?: number; currentStep?: string }>();
+
+  constructor(private readonly roleOf: (agentId: string) => string = () => '') {}
+
+  observe(e: BatonEvent): void {
+    const live = this.live.get(e.workflowId) ?? {};
+    this.live.set(e.workflowId, live);
+    const agent = e.agent && e.agent !== 'orchestrator' ? this.agent(e.workflowId, e.agent) : undefined;
+    switch (e.type) {
+      case 'workflow.started': live.status = 'running'; live.currentStep = 'planning'; break;
+      case 'plan.created': live.currentStep = `${e.data.tasks.length} tasks planned`; break;
+      case 'agent.started': if (agent) { agent.status = 'working'; agent.currentStep = e.data.taskId; } break;
+      case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
+      case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `${e.data.taskId} done`; } break;
+      case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
+      case 'cost.recorded': live.costUsd = e.data.totalUsd ?? (live.costUsd ?? 0) + e.data.usd; if (agent) agent.costUsd += e.data.usd; break;
+      case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;
+      case 'workflow.paused': live.status = e.data.reason === 'budget' ? 'paused' : 'waiting'; break;
+      case 'workflow.resumed': live.status = 'running'; live.currentStep = undefined; break;
+      case 'workflow.completed': live.status = 'completed'; live.currentStep = undefined; break;
+      case 'workflow.failed': live.status = 'failed'; live.currentStep = e.data.error.slice(0, 120); break;
+      case 'workflow.cancelled': live.status = 'cancelled'; live.currentStep = undefined; break;
+      default: break;
+    }
+  }
+
+  summarize(record: WorkflowRecord): WorkflowSummary {
+    const live = this.live.get(record.id);
+    const agents = [...(this.agents.get(record.id) ?? new Map<string, AgentTally>()).entries()]
+      .map(([id, a]) => ({ id, role: a.role, status: a.status, currentStep: a.currentStep, costUsd: a.costUsd }));
+    return {
+      id: record.id,
+      task: record.task,
+      status: live?.status ?? record.status,
+      mode: record.mode,
+      costUsd: Math.max(live?.costUsd ?? 0, record.costUsd),
+      budgetUsd: record.budgetUsd,
+      agents,
+      startedAt: record.createdAt,
+    };
+  }
+
+  private agent(workflowId: string, agentId: string): AgentTally {
+    let byAgent = this.agents.get(workflowId);
+    if (!byAgent) this.agents.set(workflowId, (byAgent = new Map()));
+    let a = byAgent.get(agentId);
+    if (!a) byAgent.set(agentId, (a = { role: this.roleOf(agentId), status: 'idle', costUsd: 0 }));
+    return a;
+  }
+}

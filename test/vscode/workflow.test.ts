@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { BatonApi } from '../../src/extension';
+import type { WorkflowSummary } from '../../src/protocol/webview';
+import { scriptedTeam } from '../support/engineHarness';
+import { startFakeOpenAI } from '../support/fakeOpenAI';
+import type { FakeOpenAI } from '../support/fakeOpenAI';
+
+const plan = { rationale: 'one change, one manifest edit', tasks: [
+  { id: 't1', title: 'Add a helper', description: 'src/helper.ts', capabilities: ['implement'], dependsOn: [], files: ['src/helper.ts'], risks: [] },
+  { id: 't2', title: 'Add a script', description: 'package.json scripts', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
+] };
+const routing = { assignments: [
+  { taskId: 't1', agentId: 'coder', rationale: 'implements', confidence: 1 },
+  { taskId: 't2', agentId: 'coder', rationale: 'owns the manifest', confidence: 1 },
+] };
+
+function until(api: BatonApi, id: string, statuses: WorkflowSummary['status'][]): Promise<WorkflowSummary> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const w = api.workflows().find((x) => x.id === id);
+      if (w && statuses.includes(w.status)) {
+        sub.dispose();
+        resolve(w);
+      }
+    };
+    const sub = api.onDidChangeWorkflows(check);
+    check();
+  });
+}
+
+describe('workflows from VS Code (the engine in the extension host)', () => {
+  let server: FakeOpenAI;
+  let api: BatonApi;
+  const root = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+
+  before(async () => {
+    server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
+      coder: { work: (t) => [{ name: 'write_file', args: t === 't1' ? { path: 'src/helper.ts', content: 'export const helper = 1;\n' } : { path: 'package.json', content: '{"scripts":{}}\n' } }] },
+    }) });
+    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await server.close();
+  });
+
+  it('"Baton: Start Workflow" runs agents on their own branches and stops at the risky step; approving finishes it', async () => {
+    const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script' });
+    assert.match(id, /^wf-/);
+    const waiting = await until(api, id, ['waiting', 'failed']);
+    assert.equal(waiting.status, 'waiting', JSON.stringify(waiting));
+    assert.ok(waiting.agents.some((a) => a.id === 'coder' && a.status === 'done'));
+    const approvalsBefore = server.requests.length;
+    await vscode.commands.executeCommand('baton.approve', { workflowId: id });
+    const done = await until(api, id, ['completed', 'failed']);
+    assert.equal(done.status, 'completed');
+    assert.ok(server.requests.length > approvalsBefore, 'the workflow went on after the approval');
+    const log = execFileSync('git', ['log', '--format=%s', `baton/${id}/coder`], { cwd: root(), encoding: 'utf8' });
+    assert.match(log, /Add a script \(t2, round 1\)/);
+    // Only the test's own workspace setting (.vscode/settings.json) differs from the commit.
+    const changes = execFileSync('git', ['status', '--porcelain'], { cwd: root(), encoding: 'utf8' }).split('\n').filter((l) => l && !l.endsWith('.vscode/'));
+    assert.deepEqual(changes, [], 'the user\'s working tree is untouched');
+  });
+
+  it('rejecting the approval ends the workflow cleanly, with the step not applied', async () => {
+    const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script, again' });
+    await until(api, id, ['waiting']);
+    await vscode.commands.executeCommand('baton.reject', { workflowId: id, reason: 'no manifest changes' });
+    const done = await until(api, id, ['completed', 'failed', 'cancelled']);
+    assert.equal(done.status, 'completed');
+  });
+
+  it('"Baton: Try the Demo" runs the scripted demo without a key', async () => {
+    const id = await vscode.commands.executeCommand<string>('baton.tryDemo');
+    const w = await until(api, id, ['waiting', 'completed', 'failed']);
+    assert.notEqual(w.status, 'failed');
+    assert.match(w.task, /farewell/);
+  });
+});
