@@ -2,6 +2,7 @@
 // with the one line CI reads: `N passed, N failed`. `node scripts/test.mjs unit ui` runs a subset.
 //   typecheck  tsc on the extension, core, tests and the webview (strict)
 //   unit       mocha on src/core and the test support (plain Node)
+//   checkpointer  LangGraph's official checkpoint-saver validation suite (vitest) on Baton's SQLite saver
 //   package    npm run package, then the .vsix and the CLI bundle are checked
 //   vscode     mocha inside the extension host of a real VS Code (code-server)
 //   ui         Playwright in Chromium against that VS Code, with the .vsix installed
@@ -12,7 +13,7 @@ import { ensureNode, envWithNode } from './tools.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const results = join(root, 'test-results');
-const allTiers = ['typecheck', 'unit', 'package', 'vscode', 'ui'];
+const allTiers = ['typecheck', 'unit', 'checkpointer', 'package', 'vscode', 'ui'];
 const requested = process.argv.slice(2);
 const unknown = requested.filter((t) => !allTiers.includes(t));
 if (unknown.length) {
@@ -62,6 +63,16 @@ const runners = {
     return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0 };
   },
   unit: () => mochaTier('unit', ['mocha']),
+  // The official suite runs on vitest, its own runner; its JSON report gives the counts.
+  checkpointer: () => {
+    const report = join(results, 'checkpoint-validation.json');
+    rmSync(report, { force: true });
+    const code = run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/checkpoint-validation/vitest.config.mts', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`]);
+    if (!existsSync(report)) return { passed: 0, failed: 1, pending: 0, note: `vitest exited ${code} before reporting` };
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    const counts = { passed: r.numPassedTests, failed: r.numFailedTests, pending: r.numPendingTests + (r.numTodoTests ?? 0) };
+    return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1, note: `vitest exited ${code}` } : counts;
+  },
   package: () => mochaTier('package', ['mocha', '--config', 'test/package/.mocharc.json'], ensurePackaged),
   vscode: () => mochaTier('vscode', ['--import', 'tsx', 'test/vscode/runInCodeServer.ts'], () => run(['esbuild.mjs', '--tests'])),
   ui: () => mochaTier('ui', ['mocha', '--config', 'test/ui/.mocharc.json'], ensurePackaged),

@@ -1,0 +1,85 @@
+import type { Migration } from './schemaMigrations';
+
+// The one ordered schema of `.git/baton/baton.db`. Append new steps at the end, never edit a released one:
+// a database records how many of these it has applied, and a Baton that finds a higher number refuses to
+// touch the file (an older build would misread a newer schema).
+
+const checkpointTables = `
+-- One row per LangGraph checkpoint. channel_values are not stored here: channel_blobs maps each channel to
+-- [serde type, checkpoint_blobs.id], and a checkpoint that did not change a channel reuses its parent's entry.
+CREATE TABLE checkpoints (
+  thread_id TEXT NOT NULL,
+  checkpoint_ns TEXT NOT NULL,
+  checkpoint_id TEXT NOT NULL,
+  parent_checkpoint_id TEXT,
+  checkpoint_type TEXT NOT NULL,
+  checkpoint BLOB NOT NULL,
+  metadata_type TEXT NOT NULL,
+  metadata BLOB NOT NULL,
+  channel_blobs TEXT NOT NULL,
+  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+);
+
+-- Pending writes of a task against a checkpoint (what a node produced before the next checkpoint).
+CREATE TABLE checkpoint_writes (
+  thread_id TEXT NOT NULL,
+  checkpoint_ns TEXT NOT NULL,
+  checkpoint_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  value_type TEXT NOT NULL,
+  blob_id INTEGER NOT NULL,
+  task_path TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+);
+
+-- Serialized values, content-addressed per thread and split into a tree of 8 KB chunks: level 0 holds bytes,
+-- level n > 0 the sha256 hashes of its level n-1 children. A value that only grew at its end shares all but
+-- its last chunks with the previous version.
+CREATE TABLE checkpoint_blobs (
+  id INTEGER PRIMARY KEY,
+  thread_id TEXT NOT NULL,
+  hash BLOB NOT NULL,
+  level INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  UNIQUE (thread_id, hash)
+);
+`;
+
+// The operational records: what `baton list`/`status`, the tree and the HTTP API read, and the approval
+// decisions `baton approve` leaves for the next resume.
+const workflowTables = `
+CREATE TABLE workflows (
+  id TEXT PRIMARY KEY,
+  task TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,
+  budget_usd REAL NOT NULL,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  base_commit TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  current_step TEXT,
+  progress_done INTEGER NOT NULL DEFAULT 0,
+  progress_total INTEGER NOT NULL DEFAULT 0,
+  summary TEXT,
+  error TEXT,
+  runner_pid INTEGER
+);
+CREATE INDEX workflows_by_created ON workflows (created_at);
+
+CREATE TABLE approval_decisions (
+  workflow_id TEXT NOT NULL REFERENCES workflows (id) ON DELETE CASCADE,
+  approval_id TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+  reason TEXT,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (workflow_id, approval_id)
+);
+`;
+
+export const batonMigrations: readonly Migration[] = [
+  { version: 1, description: 'LangGraph checkpoints, pending writes and chunked value blobs', up: checkpointTables },
+  { version: 2, description: 'workflow records and pending approval decisions', up: workflowTables },
+];

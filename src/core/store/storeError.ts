@@ -1,0 +1,33 @@
+/** What went wrong with Baton's database, for callers that react differently (the CLI exits 2 on all of them). */
+export type StoreProblem =
+  | 'sqlite-unavailable'
+  | 'not-a-database'
+  | 'newer-schema'
+  | 'migration-failed'
+  | 'cannot-open'
+  | 'damaged-data';
+
+/** A database problem the user has to act on; the message says what to do. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+
+  constructor(
+    readonly problem: StoreProblem,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** SQLite's primary result code of an error thrown by node:sqlite, if it is one. */
+export function sqliteErrorCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('errcode' in error)) return undefined;
+  const code = error.errcode;
+  // Extended codes carry the primary code in their low byte (SQLITE_BUSY_SNAPSHOT = 5 | 2 << 8).
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+
+export const sqliteBusy = 5;
+export const sqliteCorrupt = 11;
+export const sqliteNotADatabase = 26;
