@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scriptedTeam } from '../support/engineHarness';
@@ -89,11 +89,49 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     assert.equal(resume.code, 0);
   });
 
-  it('--approve auto decides by policy and completes in one go', async () => {
+  it('--approve auto decides by policy; the retrospective\'s lessons reach the next workflow\'s plan', async () => {
     const repo = makeRepo();
     const run = await baton(['run', 'add greet and a dependency', '--approve', 'auto'], repo, env);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /approval t2-after-r1: approve \(by policy\)/);
+    server.clear();
+    const again = await baton(['run', 'add greet and a dependency', '--approve', 'auto'], repo, env);
+    assert.equal(again.code, 0, again.stderr);
+    const analyze = server.chatRequests.find((r) => JSON.stringify(r.body.messages[0]).includes('Baton analyze'));
+    assert.match(JSON.stringify(analyze?.body.messages[0]), /Lessons from earlier workflows on this repository: keep tasks small/);
+  });
+
+  it('Ctrl-C stops the agents and exits 130; resume goes on from the checkpoint', async () => {
+    const slow = await startFakeOpenAI({ fallback: script, latencyMs: 150 });
+    try {
+      const repo = makeRepo();
+      const slowEnv = { ...env, BATON_BASE_URL: slow.baseUrl };
+      const child = spawn(process.execPath, [cli, 'run', 'add greet and a dependency', '--json'], { cwd: repo, env: slowEnv });
+      let out = '';
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      await new Promise<void>((started) => child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"agent.started"')) started();
+      }));
+      child.kill('SIGINT');
+      assert.equal(await exited, 130, out);
+      assert.match(out, /"workflow\.cancelled"/);
+      const id = (JSON.parse(out.split('\n')[0]!) as { workflowId: string }).workflowId;
+      const resume = await baton(['resume', id, '--approve', 'auto'], repo, slowEnv);
+      assert.equal(resume.code, 0, resume.stdout + resume.stderr);
+      assert.match(resume.stdout, /✔ completed: 2 task\(s\)/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a spent budget pauses the workflow and exits 4 where it cannot ask', async () => {
+    const repo = makeRepo();
+    // gpt-4o is priced, so the plan's own model call already spends the tiny budget.
+    const run = await baton(['run', 'add greet and a dependency', '--budget', '0.000001'], repo, { ...env, BATON_MODEL: 'gpt-4o' });
+    assert.equal(run.code, 4, run.stdout + run.stderr);
+    assert.match(run.stdout, /budget/);
+    assert.match(run.stderr, /waiting for 1 approval\(s\):\n\s+budget-/);
   });
 
   it('says what is wrong with bad input, with exit 2 and no stack trace', async () => {

@@ -42,6 +42,7 @@ export interface GatewayOptions {
 export class ModelGateway {
   private readonly models = new Map<string, BaseChatModel>();
   private readonly spent = new Map<string, number>();
+  private readonly budgets = new Map<string, number>();
   /** Servers without json_schema support answer 400; after one such answer Baton uses tool calling. */
   private jsonSchemaSupported = true;
 
@@ -126,6 +127,20 @@ export class ModelGateway {
     const totalUsd = this.spentUsd(ctx.workflowId) + usd;
     this.spent.set(ctx.workflowId, totalUsd);
     this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
+    this.watchBudget(ctx.workflowId, totalUsd - usd, totalUsd);
+  }
+
+  /** The budget in force for a workflow; the warning and the exceeded event fire once per crossing. */
+  setBudget(workflowId: string, budgetUsd: number): void {
+    this.budgets.set(workflowId, budgetUsd);
+  }
+
+  private watchBudget(workflowId: string, before: number, after: number): void {
+    const budgetUsd = this.budgets.get(workflowId) ?? 0;
+    if (budgetUsd <= 0) return;
+    // Calls finishing together may cross both lines at once: each event is still emitted once.
+    if (before < 0.8 * budgetUsd && after >= 0.8 * budgetUsd) this.options.bus.emit(workflowId, 'budget.warning', { spentUsd: after, budgetUsd, fraction: after / budgetUsd });
+    if (before < budgetUsd && after >= budgetUsd) this.options.bus.emit(workflowId, 'budget.exceeded', { spentUsd: after, budgetUsd });
   }
 }
 

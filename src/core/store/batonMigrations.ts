@@ -79,7 +79,18 @@ CREATE TABLE approval_decisions (
 );
 `;
 
+// What the reflect step learned, read by the next workflows' analyze step.
+const lessonTables = `
+CREATE TABLE lessons (
+  id INTEGER PRIMARY KEY,
+  workflow_id TEXT NOT NULL,
+  lesson TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`;
+
 export const batonMigrations: readonly Migration[] = [
   { version: 1, description: 'LangGraph checkpoints, pending writes and chunked value blobs', up: checkpointTables },
   { version: 2, description: 'workflow records and pending approval decisions', up: workflowTables },
+  { version: 3, description: 'lessons from workflow retrospectives', up: lessonTables },
 ];
