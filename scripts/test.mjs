@@ -67,7 +67,7 @@ const runners = {
   checkpointer: () => {
     const report = join(results, 'checkpoint-validation.json');
     rmSync(report, { force: true });
-    const code = run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/checkpoint-validation/vitest.config.mts', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`]);
+    const code = run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/checkpoint-validation/vitest.config.mts', '--reporter=json', `--outputFile.json=${report}`]);
     if (!existsSync(report)) return { passed: 0, failed: 1, pending: 0, note: `vitest exited ${code} before reporting` };
     const r = JSON.parse(readFileSync(report, 'utf8'));
     const counts = { passed: r.numPassedTests, failed: r.numFailedTests, pending: r.numPendingTests + (r.numTodoTests ?? 0) };
