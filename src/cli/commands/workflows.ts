@@ -9,6 +9,7 @@ import type { CliIo } from '../program';
 import { runFlags } from '../settings';
 import type { Flags } from '../settings';
 import { drive, printEvents } from './run';
+import { processAlive } from '../processAlive';
 
 async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine) => Promise<T>): Promise<T> {
   const repo = resolve(io.cwd, typeof flags.repo === 'string' ? flags.repo : '.');
@@ -105,7 +106,7 @@ export function decideCommand(decision: 'approve' | 'reject', id: string, approv
 export function cancelCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {
     const record = await engine.status(id);
-    if (record.runnerPid && alive(record.runnerPid)) {
+    if (record.runnerPid && processAlive(record.runnerPid)) {
       process.kill(record.runnerPid, 'SIGTERM');
       io.stdout.write(`Stopping workflow ${id} (process ${record.runnerPid}); resume it later with: baton resume ${id}\n`);
       return exitCodes.completed;
@@ -116,15 +117,3 @@ export function cancelCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function unavailable(what: string): never {
-  throw new CliError(what, exitCodes.failed);
-}

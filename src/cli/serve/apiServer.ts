@@ -11,6 +11,7 @@ import { decisionBody, idPattern, startWorkflowBody } from './requests';
 import { workflowStatus } from './statusView';
 import { WorkflowTracker } from './workflowTracker';
 import type { TrackerLimits } from './workflowTracker';
+import { processAlive } from '../processAlive';
 
 export interface ApiServerOptions {
   engine: Engine;
@@ -116,7 +117,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const body = parseBody(decisionBody, await readJson(req, maxBody));
     const record = await workflow(id);
     // Two processes resuming one workflow would run its graph twice.
-    if (record.runnerPid !== undefined && record.runnerPid !== process.pid && alive(record.runnerPid)) {
+    if (record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid)) {
       throw new ApiError(409, 'conflict', `Workflow ${id} is being run by another Baton process (pid ${record.runnerPid}); answer there, or stop it first with: baton cancel ${id}`);
     }
     try {
@@ -171,14 +172,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 type Route = { id?: undefined; sub?: undefined; approvalId?: undefined } | { id: string; sub: undefined | 'events'; approvalId?: undefined } | { id: string; sub: 'approvals'; approvalId: string };
 
