@@ -16,8 +16,10 @@ export class CostStatusBar implements vscode.Disposable {
 
   private render(): void {
     const live = this.model.list().filter((w) => ['queued', 'running', 'waiting', 'paused'].includes(w.status));
-    const spent = live.reduce((s, w) => s + w.costUsd, 0);
-    const budget = live.length ? live.reduce((s, w) => s + w.budgetUsd, 0) : this.defaultBudgetUsd();
+    // With nothing running, the latest workflow's spend stays in view until the next one starts.
+    const shown = live.length ? live : this.model.list().slice(0, 1);
+    const spent = shown.reduce((s, w) => s + w.costUsd, 0);
+    const budget = shown.length ? shown.reduce((s, w) => s + w.budgetUsd, 0) : this.defaultBudgetUsd();
     const agents = live.flatMap((w) => w.agents).filter((a) => a.status === 'working').length;
     const ratio = budget > 0 ? spent / budget : 0;
     this.item.text = `$(organization) $${spent.toFixed(2)} / $${budget.toFixed(2)}${agents ? ` · ${agents} agent${agents > 1 ? 's' : ''}` : ''}`;
