@@ -7,11 +7,14 @@ import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
 import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
+import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
 import type { ApprovalPolicy, EngineContext } from './graph/context';
+import { settled } from './graph/inFlight';
+import { openApprovals } from './graph/interrupts';
 import type { ApprovalDecision, ApprovalRequest, WorkflowStateType } from './graph/state';
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
@@ -102,6 +105,9 @@ export class Engine {
   /** Runs (or goes on with) a workflow until it completes, fails, waits for a person or is cancelled. */
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
+    await this.restoreSeq(workflowId);
+    const graphState = await this.graph.getState(this.config(record));
+    this.gateway.setBudget(workflowId, (graphState.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
     const decisions = await this.options.records.decisions(workflowId);
     const pending = await this.pendingApprovals(workflowId);
     const config = this.config(record);
@@ -140,7 +146,7 @@ export class Engine {
     try {
       await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
     } catch (e) {
-      return this.stopped(workflowId, e, controller.signal);
+      return this.stopped(workflowId, e, controller);
     } finally {
       this.running.delete(workflowId);
       // The run has taken them (its first checkpoint holds the resume values). After a crash they stay,
@@ -148,7 +154,18 @@ export class Engine {
       await this.options.records.clearDecisions(workflowId, applied);
       await this.options.records.update(workflowId, { runnerPid: undefined });
     }
-    return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0);
+    // Approvals still open from before this run were announced then: announce only new ones.
+    return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0, new Set(pending.map((p) => p.approvalId)));
+  }
+
+  /**
+   * Events of a workflow resumed by a new process continue its numbering: the audit log holds the
+   * last seq this workflow used, so seq stays unique per workflow across processes and restarts.
+   */
+  private async restoreSeq(workflowId: string): Promise<void> {
+    if (this.bus.lastSeq(workflowId) > 0) return;
+    const last = await readAuditLog(auditLogPath(this.options.batonDir, workflowId)).then((log) => log.events.at(-1)?.seq ?? 0, () => 0);
+    if (last > 0) this.bus.resumeSeq(workflowId, last);
   }
 
   /** Records a decision for an approval (or every pending one); resume() applies it. */
@@ -168,10 +185,7 @@ export class Engine {
   async pendingApprovals(workflowId: string): Promise<PendingApproval[]> {
     const record = await this.record(workflowId);
     const state = await this.graph.getState(this.config(record));
-    return state.tasks.flatMap((t) => t.interrupts).flatMap((i) => {
-      const r = i.value as ApprovalRequest | undefined;
-      return r?.approvalId && i.id ? [{ approvalId: r.approvalId, interruptId: i.id, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }] : [];
-    });
+    return openApprovals(state).map(({ interruptId, request: r }) => ({ approvalId: r.approvalId, interruptId, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }));
   }
 
   /** The kill switch: every agent of the workflow stops now; the checkpoint keeps it resumable. */
@@ -241,9 +255,13 @@ export class Engine {
     return { status: 'failed', error: record.error ?? 'the workflow failed', costUsd: record.costUsd };
   }
 
-  private async stopped(workflowId: string, e: unknown, signal: AbortSignal): Promise<RunOutcome> {
+  private async stopped(workflowId: string, e: unknown, controller: AbortController): Promise<RunOutcome> {
+    const cancelled = controller.signal.aborted;
+    // invoke() rejects at once; the nodes still running stop and tidy up their worktrees first.
+    if (!cancelled) controller.abort(new BatonError('The workflow stopped after an error.', undefined, 'cancelled'));
+    await settled(controller.signal);
     const costUsd = this.gateway.spentUsd(workflowId);
-    if (signal.aborted) {
+    if (cancelled) {
       await this.options.records.update(workflowId, { status: 'cancelled', costUsd, updatedAt: new Date().toISOString() });
       this.bus.emit(workflowId, 'workflow.cancelled', { reason: 'cancelled by the user', costUsd });
       return { status: 'cancelled', costUsd };
@@ -254,7 +272,7 @@ export class Engine {
     return { status: 'failed', error, costUsd };
   }
 
-  private async outcome(workflowId: string, snapshot: Awaited<ReturnType<WorkflowGraph['getState']>>, durationMs = 0): Promise<RunOutcome> {
+  private async outcome(workflowId: string, snapshot: Awaited<ReturnType<WorkflowGraph['getState']>>, durationMs = 0, asked: ReadonlySet<string> = new Set()): Promise<RunOutcome> {
     const state = snapshot.values as WorkflowStateType;
     const costUsd = this.gateway.spentUsd(workflowId);
     const results = Object.values(state.results ?? {});
@@ -267,7 +285,7 @@ export class Engine {
       const announced = record.status === 'waiting' || record.status === 'paused';
       await this.options.records.update(workflowId, { status: budget ? 'paused' : 'waiting', costUsd, progress, currentStep: `waiting for ${pending.length} approval(s)`, updatedAt: now });
       if (!announced) {
-        for (const p of pending) this.bus.emit(workflowId, 'approval.requested', { approvalId: p.approvalId, taskId: p.taskId, trigger: p.trigger as ApprovalRequest['trigger'], reason: p.reason, files: p.files });
+        for (const p of pending.filter((q) => !asked.has(q.approvalId))) this.bus.emit(workflowId, 'approval.requested', { approvalId: p.approvalId, taskId: p.taskId, trigger: p.trigger as ApprovalRequest['trigger'], reason: p.reason, files: p.files });
         this.bus.emit(workflowId, 'workflow.paused', { reason: budget ? 'budget' : 'approval', detail: pending.map((p) => p.reason).join(' | ').slice(0, 500) });
       }
       return budget ? { status: 'paused', reason: 'budget', approvals: pending, costUsd } : { status: 'waiting', approvals: pending, costUsd };

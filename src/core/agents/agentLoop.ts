@@ -1,4 +1,4 @@
-import { HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import type { BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
 import type { AgentConfig } from '../config/teamSchema';
@@ -39,6 +39,14 @@ export interface AgentRun {
   timeoutMs: number;
 }
 
+/** The agent stopped without finishing: out of time or out of steps. Its fallback may take over. */
+export class AgentStopped extends BatonError {
+  constructor(message: string, fix: string, readonly reason: 'timeout' | 'max-steps') {
+    super(message, fix, 'model');
+    this.name = 'AgentStopped';
+  }
+}
+
 function definitionOf(tool: AgentTool): ToolDefinition {
   const parameters = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
   delete parameters.$schema;
@@ -71,17 +79,27 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   const changed = new Set<string>();
   const handoffs: HandoffRequest[] = [];
   let nudged = false;
+  const outOfTime = () => new AgentStopped(`${agent.id} ran out of time after ${run.timeoutMs / 1000} s on ${call.taskId}.`, 'Raise limits.timeoutSeconds in .baton/agents.yaml or split the task.', 'timeout');
   for (let step = 1; step <= run.maxSteps; step++) {
-    if (timeout.aborted) throw new BatonError(`${agent.id} ran out of time after ${run.timeoutMs / 1000} s on ${call.taskId}.`, 'Raise limits.timeoutSeconds in .baton/agents.yaml or split the task.', 'model');
-    const reply = await run.gateway.chat({ ...call, signal }, messages, definitions);
-    messages.push(reply);
+    if (timeout.aborted) throw outOfTime();
+    let reply;
+    try {
+      reply = await run.gateway.chat({ ...call, signal }, messages, definitions);
+    } catch (e) {
+      // The gateway reads any abort as a cancel; when only the agent's own clock ran out, the workflow goes on.
+      if (timeout.aborted && !call.signal?.aborted) throw outOfTime();
+      throw e;
+    }
     const text = textOf(reply).trim();
     if (text) bus.emit(call.workflowId, 'agent.message', { taskId: call.taskId, role: 'assistant', content: text.slice(0, 4000) }, agent.id);
     const calls = reply.tool_calls ?? [];
-    const invalid = reply.invalid_tool_calls ?? [];
+    const invalid = (reply.invalid_tool_calls ?? []).map((bad, i) => ({ ...bad, id: bad.id ?? `invalid-${step}-${i}` }));
+    // Every tool result must answer a call of the assistant message before it, or the next request is
+    // refused: malformed calls stay in the history with empty arguments (the error quotes what was sent).
+    messages.push(invalid.length ? new AIMessage({ content: reply.content, tool_calls: [...calls, ...invalid.map((bad) => ({ id: bad.id, name: bad.name ?? 'unknown', args: {}, type: 'tool_call' as const }))] }) : reply);
     for (const bad of invalid) {
       bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: bad.id, tool: bad.name ?? 'unknown', args: '(malformed)', ok: false, error: bad.error ?? 'arguments were not valid JSON' }, agent.id);
-      messages.push(new ToolMessage({ tool_call_id: bad.id ?? 'invalid', content: `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}). Send the call again with valid JSON arguments.` }));
+      messages.push(new ToolMessage({ tool_call_id: bad.id, content: `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}): ${String(bad.args ?? '').slice(0, 200)}. Send the call again with valid JSON arguments.` }));
     }
     if (calls.length === 0 && invalid.length === 0) {
       // A model that answers in prose instead of calling finish gets one reminder.

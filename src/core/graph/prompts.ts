@@ -6,13 +6,22 @@ import type { TaskInput } from './state';
 // analyze:", "Baton route:"...) so logs, the fake test server and the demo's scripted model can
 // tell the calls apart.
 
-export function analyzePrompt(task: string, team: AgentConfig[], lessons: string[]): { system: string; user: string } {
+export interface AnalyzeScope {
+  /** Hierarchical mode, below maxDepth: the plan may mark large tasks as epics. */
+  epics: boolean;
+  /** Set inside a sub-workflow: the epic being decomposed. */
+  epicId?: string;
+}
+
+export function analyzePrompt(task: string, team: AgentConfig[], lessons: string[], scope: AnalyzeScope = { epics: false }): { system: string; user: string } {
   return {
     system: [
       'Baton analyze: you are the orchestrator of a team of software agents working on one git repository.',
+      ...(scope.epicId ? [`You are a sub-orchestrator: the job below is epic ${scope.epicId} of a larger job. Decompose only this epic, for your sub-team.`] : []),
       'Decompose the user\'s job into a small set of concrete tasks (usually 2 to 8). Each task is done by ONE agent on its own branch.',
       'Give tasks short slug ids (t1, t2...). List dependencies only where a task needs another\'s result; independent tasks run in parallel.',
       'Name the files each task will likely change. Mark risks: publicApi, schema, deployment, dependencies, largeChange.',
+      ...(scope.epics ? ['Mark a large task that needs several agents with epic: true: a sub-team will break it down again.'] : []),
       'Plan a review only through the team\'s reviewer; do not plan tasks for agents that are not in the team.',
       `The team: ${team.map((a) => `${a.id} (${a.role}; capabilities: ${a.capabilities.join(', ')})`).join('; ')}.`,
       ...(lessons.length ? [`Lessons from earlier workflows on this repository: ${lessons.join(' | ')}`] : []),

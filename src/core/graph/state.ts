@@ -23,6 +23,13 @@ export interface TaskResult {
   handoffs?: HandoffMessage[];
   /** Set while status is needs-approval. */
   approval?: ApprovalRequest;
+  /** The agent's branch head before the task: where a rejected change is moved back to. */
+  startHead?: string;
+  /** The last review's verdict, when the task was reviewed (event-driven mode reacts to it). */
+  verdict?: 'approve' | 'request_changes' | 'reject';
+  /** Hierarchical mode: the sub-workflow's checkpoint thread, and every commit its tasks made. */
+  subWorkflow?: string;
+  commits?: string[];
 }
 
 export interface ApprovalRequest {
@@ -33,6 +40,8 @@ export interface ApprovalRequest {
   files?: string[];
   /** Before the task runs (a risk the plan named) or after (what its change touched). */
   phase: 'before' | 'after';
+  /** The agent whose branch holds the change waiting for the decision: it starts nothing else meanwhile. */
+  agentId?: string;
 }
 
 export interface ApprovalDecision {
@@ -58,8 +67,14 @@ export const WorkflowState = Annotation.Root({
   assignments: Annotation<Record<string, Assignment>>({ reducer: merge, default: () => ({}) }),
   results: Annotation<Record<string, TaskResult>>({ reducer: merge, default: () => ({}) }),
   approvals: Annotation<Record<string, ApprovalDecision>>({ reducer: merge, default: () => ({}) }),
+  /** Hierarchical mode: the epic a sub-workflow decomposes ('' at the top); its tasks' ids start with it. */
+  parentTaskId: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
   /** Event-driven mode: reactions so far, bounded by limits.maxReactions. */
   reactions: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  /** Event-driven mode: tasks whose events were already turned into reactions (or deliberately not). */
+  observed: Annotation<Record<string, boolean>>({ reducer: merge, default: () => ({}) }),
+  /** Event-driven mode: per task, the agents of its reaction chain (the root author first). */
+  chains: Annotation<Record<string, string[]>>({ reducer: merge, default: () => ({}) }),
   /** The budget in force; an approved budget stop raises it. */
   budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
@@ -78,6 +93,16 @@ export interface TaskInput {
   /** Summaries of the tasks it depends on, so the agent builds on them. */
   upstream: { taskId: string; agentId: string; summary: string; commit?: string }[];
   previous?: TaskResult;
+  /** Risks a person approved before the task ran: its change is not held for them again. */
+  approvedRisks?: string[];
+}
+
+/** Hierarchical mode: an epic handed to a sub-workflow, with the decisions taken on its approvals. */
+export interface EpicInput extends TaskInput {
+  depth: number;
+  mode: WorkflowMode;
+  budgetUsd: number;
+  decisions: Record<string, ApprovalDecision>;
 }
 
 export interface ApprovalInput {

@@ -1,5 +1,6 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { AgentConfig } from '../config/teamSchema';
+import { BatonError, errorMessage } from '../errors';
 import type { CallContext, ModelGateway } from '../models/modelGateway';
 import { bidPrompt } from '../graph/prompts';
 import { bidSchema } from '../graph/schemas';
@@ -26,6 +27,7 @@ export function scoreBid(fit: number, load: number, expectedSteps: number, maxSt
 /**
  * Contract-net routing: for each task, the agents whose capabilities touch it bid (fit and
  * expected steps from the model, load from the assignments so far) and the best score wins.
+ * Bidders of one task are asked in parallel.
  */
 export async function routeByBids(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[], maxSteps: number): Promise<{ assignments: Record<string, Assignment>; bids: Record<string, ScoredBid[]> }> {
   const load = new Map<string, number>(team.map((a) => [a.id, 0]));
@@ -35,12 +37,19 @@ export async function routeByBids(gateway: ModelGateway, call: CallContext, task
     const needs = task.capabilities.map((c) => c.toLowerCase());
     const bidders = team.filter((a) => a.capabilities.some((c) => needs.includes(c)));
     const candidates = bidders.length ? bidders : team;
-    const bids = await Promise.all(candidates.map(async (agent) => {
+    const settled = await Promise.allSettled(candidates.map(async (agent) => {
       const prompt = bidPrompt(task, agent);
       const bid = await gateway.structured({ ...call, agentId: agent.id, model: agent.model }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], bidSchema, 'bid');
       const l = load.get(agent.id) ?? 0;
       return { agentId: agent.id, fit: bid.fit, load: l, expectedSteps: bid.expectedSteps, note: bid.note, score: scoreBid(bid.fit, l, bid.expectedSteps, maxSteps) };
     }));
+    if (call.signal?.aborted) throw new BatonError('The workflow was cancelled.', undefined, 'cancelled');
+    // A bidder whose model fails simply does not bid; only when nobody could bid does routing fail.
+    const bids = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    if (!bids.length) {
+      const reason = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+      throw new BatonError(`No agent could bid for task ${task.id}: ${errorMessage(reason)}`, 'Check the model endpoint, or use routing.strategy llm in .baton/agents.yaml.', 'model');
+    }
     bids.sort((a, b) => b.score - a.score);
     const winner = bids[0]!;
     load.set(winner.agentId, (load.get(winner.agentId) ?? 0) + 1);

@@ -2,16 +2,22 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { BatonError } from '../../errors';
 import { engineContext } from '../context';
+import { canNest } from '../modes';
 import { planProblems } from '../planChecks';
 import { analyzePrompt } from '../prompts';
 import { planSchema } from '../schemas';
+import type { PlannedTask } from '../schemas';
 import type { WorkflowStateType, WorkflowUpdate } from '../state';
 
-/** Decomposes the job into tasks with dependencies; an invalid plan is sent back with its problems. */
+/**
+ * Decomposes the job (or, in a sub-workflow, the epic) into tasks with dependencies; an invalid plan
+ * is sent back with its problems.
+ */
 export async function analyze(state: WorkflowStateType, config: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
   const ctx = engineContext(config);
   if (!state.task.trim()) throw new BatonError('The task is empty.', 'Describe the job, e.g. baton run "add input validation to the signup form".', 'usage');
-  const prompt = analyzePrompt(state.task, ctx.team.agents, ctx.lessons);
+  const epicId = state.parentTaskId || undefined;
+  const prompt = analyzePrompt(state.task, ctx.team.agents, ctx.lessons, { epics: canNest(state, ctx.team), epicId });
   const plan = await ctx.gateway.structured(
     { workflowId: state.workflowId, agentId: 'orchestrator', signal: ctx.signal },
     [new SystemMessage(prompt.system), new HumanMessage(prompt.user)],
@@ -19,9 +25,15 @@ export async function analyze(state: WorkflowStateType, config: LangGraphRunnabl
     'plan',
     (p) => planProblems(p.tasks),
   );
+  const tasks = epicId ? withPrefix(plan.tasks, `${epicId}-`) : plan.tasks;
   ctx.bus.emit(state.workflowId, 'plan.created', {
     rationale: plan.rationale,
-    tasks: plan.tasks.map((t) => ({ id: t.id, title: t.title, description: t.description, capabilities: t.capabilities, dependsOn: t.dependsOn })),
+    tasks: tasks.map((t) => ({ id: t.id, title: t.title, description: t.description, capabilities: t.capabilities, dependsOn: t.dependsOn, parentId: epicId })),
   });
-  return { plan: plan.tasks, planRationale: plan.rationale };
+  return { plan: tasks, planRationale: plan.rationale };
+}
+
+/** A sub-workflow's task ids start with its epic's, so events, commits and approvals never mix them up with the parent's. */
+function withPrefix(tasks: PlannedTask[], prefix: string): PlannedTask[] {
+  return tasks.map((t) => ({ ...t, id: prefix + t.id, dependsOn: t.dependsOn.map((d) => prefix + d) }));
 }

@@ -13,7 +13,7 @@ export function approve(input: ApprovalInput, config: LangGraphRunnableConfig): 
   const { request } = input;
   const decision: ApprovalDecision = ctx.decideByPolicy?.(request) ?? normalize(interrupt(request));
   const update: WorkflowUpdate = { approvals: { [request.approvalId]: decision } };
-  if (request.trigger === 'budget' && decision.decision === 'approve') update.budgetUsd = (input.budgetUsd ?? 0) * 2;
+  if (request.trigger === 'budget' && decision.decision === 'approve' && input.budgetUsd) update.budgetUsd = input.budgetUsd * 2;
   return update;
 }
 

@@ -1,19 +1,25 @@
 import { Send } from '@langchain/langgraph';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { engineContext } from '../context';
-import type { ApprovalInput, TaskInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
+import { isEpic } from '../modes';
+import type { PlannedTask } from '../schemas';
+import type { ApprovalInput, EpicInput, TaskInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
+import { reactionsAfterWave } from './reactions';
+import { settleApprovals } from './settle';
 
 export function budgetApprovalId(state: WorkflowStateType): string {
   return `budget-${state.budgetUsd.toFixed(2)}`;
 }
 
 /**
- * Settles what can be settled without running anything: tasks whose dependencies failed, were
- * rejected or skipped are skipped; tasks whose pre-run approval was rejected are rejected; a
- * rejected budget stop skips everything not started.
+ * Settles what can be settled without running anything: decided approvals; tasks whose
+ * dependencies failed, were rejected or skipped; tasks whose pre-run approval was rejected; a
+ * rejected budget stop skips everything not started. In event-driven mode it then adds the
+ * subscribers' reactions to what the last wave produced.
  */
-export function dispatch(state: WorkflowStateType): WorkflowUpdate {
-  const results: Record<string, TaskResult> = settleApprovals(state);
+export async function dispatch(state: WorkflowStateType, config: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
+  const ctx = engineContext(config);
+  const results: Record<string, TaskResult> = await settleApprovals(ctx, state);
   const all = () => ({ ...state.results, ...results });
   const budgetStop = state.approvals[budgetApprovalId(state)]?.decision === 'reject';
   let changed = true;
@@ -32,20 +38,14 @@ export function dispatch(state: WorkflowStateType): WorkflowUpdate {
       changed = true;
     }
   }
-  return Object.keys(results).length ? { results } : {};
-}
-
-/** Applies the decisions of "after" approvals to the tasks they gate. */
-function settleApprovals(state: WorkflowStateType): Record<string, TaskResult> {
-  const results: Record<string, TaskResult> = {};
-  for (const r of Object.values(state.results)) {
-    const d = r.status === 'needs-approval' && r.approval ? state.approvals[r.approval.approvalId] : undefined;
-    if (!d) continue;
-    results[r.taskId] = d.decision === 'approve'
-      ? { ...r, status: 'done', approval: undefined }
-      : { ...r, status: 'rejected', approval: undefined, summary: `${r.summary} (rejected${d.reason ? `: ${d.reason}` : ''})` };
+  const update: WorkflowUpdate = Object.keys(results).length ? { results } : {};
+  if (state.mode !== 'event-driven') return update;
+  const spent = ctx.gateway.spentUsd(state.workflowId);
+  const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, !(state.budgetUsd > 0 && spent >= state.budgetUsd));
+  for (const { task, assignment } of reactions) {
+    ctx.bus.emit(state.workflowId, 'task.routed', { taskId: task.id, agentId: assignment.agentId, strategy: 'subscription', rationale: assignment.rationale });
   }
-  return results;
+  return { ...update, ...reacting };
 }
 
 /** The next wave: approvals still open, and every task whose dependencies are done, in parallel. */
@@ -53,9 +53,18 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
   const ctx = engineContext(config);
   const approval = (input: ApprovalInput) => new Send('approve', input);
   const sends: Send[] = [];
+  // One task per agent per wave, and none for an agent whose change waits for a decision: its tasks
+  // share one branch, and a rejection moves that branch back, which must not take later work with it.
+  const busy = new Set<string>();
   for (const r of Object.values(state.results)) {
-    if (r.status === 'needs-approval' && r.approval && !state.approvals[r.approval.approvalId]) {
-      sends.push(approval({ workflowId: state.workflowId, request: r.approval }));
+    if (r.status !== 'needs-approval' || !r.approval) continue;
+    if (!state.approvals[r.approval.approvalId]) {
+      sends.push(approval({ workflowId: state.workflowId, request: r.approval, budgetUsd: r.approval.trigger === 'budget' ? state.budgetUsd : undefined }));
+      busy.add(r.approval.agentId ?? r.agentId);
+    } else if (r.subWorkflow) {
+      // An epic's approval was decided: its sub-workflow takes the decision and goes on.
+      const task = state.plan.find((t) => t.id === r.taskId);
+      if (task) sends.push(new Send('runEpic', epicInput(state, task)));
     }
   }
   const spent = ctx.gateway.spentUsd(state.workflowId);
@@ -67,7 +76,6 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     }
     return sends.length ? sends : 'reflect';
   }
-  const busy = new Set<string>();
   for (const t of pending) {
     if (!t.dependsOn.every((d) => state.results[d]?.status === 'done')) continue;
     const risky = t.risks.filter((r) => ctx.approvals.require.has(r));
@@ -76,15 +84,28 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
       sends.push(approval({ workflowId: state.workflowId, request: { approvalId, taskId: t.id, trigger: risky[0]!, phase: 'before', files: t.files, reason: `Task ${t.id} "${t.title}" was planned as risky (${risky.join(', ')}); approve before it runs.` } }));
       continue;
     }
+    if (isEpic(t, state, ctx.team)) {
+      sends.push(new Send('runEpic', epicInput(state, t)));
+      continue;
+    }
     const assignment = state.assignments[t.id];
-    if (!assignment) continue;
-    // An agent works on one task at a time, in its one worktree: its next task waits for the next wave.
-    if (busy.has(assignment.agentId)) continue;
+    if (!assignment || busy.has(assignment.agentId)) continue;
     busy.add(assignment.agentId);
-    const upstream = t.dependsOn.map((d) => state.results[d]!).map((r) => ({ taskId: r.taskId, agentId: r.agentId, summary: r.summary, commit: r.commit }));
-    const input: TaskInput = { workflowId: state.workflowId, task: t, assignment, upstream };
+    const input: TaskInput = { ...taskInput(state, t), assignment, approvedRisks: risky.length ? risky : undefined };
     sends.push(new Send('runTask', input));
   }
   // Nothing left to start: finish reports any task that never ran.
   return sends.length ? sends : 'reflect';
+}
+
+function taskInput(state: WorkflowStateType, t: PlannedTask): Omit<TaskInput, 'assignment'> {
+  const upstream = t.dependsOn.map((d) => state.results[d]!).map((r) => ({ taskId: r.taskId, agentId: r.agentId, summary: r.summary, commit: r.commit }));
+  return { workflowId: state.workflowId, task: t, upstream };
+}
+
+function epicInput(state: WorkflowStateType, t: PlannedTask): EpicInput {
+  return {
+    ...taskInput(state, t), assignment: { agentId: 'orchestrator', rationale: 'an epic for a sub-orchestrator', strategy: 'llm' },
+    depth: state.depth, mode: state.mode, budgetUsd: state.budgetUsd, decisions: state.approvals,
+  };
 }

@@ -6,11 +6,13 @@ import { defaultToolLimits } from '../../agents/tools/toolTypes';
 import type { AgentConfig } from '../../config/teamSchema';
 import { errorMessage } from '../../errors';
 import type { Workspace } from '../../git/workspaces';
+import { worktreeLock } from '../agentLocks';
 import type { EngineContext } from '../context';
 import { agentSystemPrompt } from '../prompts';
 import { handoffMessageSchema } from '../schemas';
 import type { HandoffMessage } from '../schemas';
 import type { TaskInput } from '../state';
+import { abandonWork, trashRef } from './abandonWork';
 
 export interface HandoffOutcome {
   delivered: HandoffMessage[];
@@ -59,32 +61,42 @@ export async function deliverHandoffs(ctx: EngineContext, input: TaskInput, send
     const receiver = ctx.team.agents.find((a) => a.id === message.to)!;
     ctx.bus.emit(workflowId, 'handoff.accepted', parties);
     const ws = await ctx.workspaces.ensure(workflowId, receiver.id, ctx.baseCommit);
-    const before = await ctx.workspaces.headOf(ws);
-    try {
-      const result = await runAgent({
-        gateway: ctx.gateway, bus: ctx.bus, agent: receiver,
-        call: { workflowId, agentId: receiver.id, taskId: task.id, model: receiver.model, signal: ctx.signal },
-        tools: { root: ws.path, signal: ctx.signal, allowCommands: ctx.allowCommands, limits: defaultToolLimits },
-        system: agentSystemPrompt(receiver, task.title),
-        prompt: [`Handoff from ${message.from} (${message.urgency} urgency): ${message.intent}`, message.message, message.context,
-          ...(message.artifacts.length ? [`Look at: ${message.artifacts.join(', ')} (in ${message.from}'s branch ${senderWs.branch})`] : []),
-          `Expected back: ${message.expectedOutput}`].join('\n'),
-        maxSteps: ctx.team.limits.maxSteps,
-        timeoutMs: ctx.team.limits.timeoutSeconds * 1000,
-      });
-      if (!result.finished) throw new Error(result.summary);
-      const committed = await ctx.workspaces.commit(ws, `${workflowId}/${task.id}/${receiver.id}/${message.id}`, `${message.intent} (handoff ${message.id} from ${message.from})`, {
-        'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': receiver.id,
-      });
-      if (committed) ctx.bus.emit(workflowId, 'agent.committed', { taskId: task.id, branch: ws.branch, sha: committed.sha, message: message.intent, files: committed.files }, receiver.id);
-      outcome.delivered.push(message);
-      outcome.notes.push(`${receiver.id} took over "${message.intent}": ${result.summary}`);
-    } catch (e) {
-      await ctx.workspaces.revertTo(ws, before, `refs/baton/trash/${workflowId}/${message.id}`);
-      if (ctx.signal.aborted) throw e;
-      ctx.bus.emit(workflowId, 'handoff.rejected', { ...parties, reason: `the receiver's work failed and was reverted: ${errorMessage(e).slice(0, 300)}`, problems: [] });
-      outcome.notes.push(`Handoff to ${message.to} failed and was reverted.`);
-    }
+    const note = await worktreeLock(ctx.workspaces, workflowId, receiver.id).run(() => receive(ctx, input, message, receiver, ws, senderWs));
+    if (note.delivered) outcome.delivered.push(message);
+    outcome.notes.push(note.text);
   }
   return outcome;
+}
+
+/** The receiver's work on its own branch; on failure it is moved off that branch, and the sender is told. */
+async function receive(ctx: EngineContext, input: TaskInput, message: HandoffMessage, receiver: AgentConfig, ws: Workspace, senderWs: Workspace): Promise<{ delivered: boolean; text: string }> {
+  const { workflowId, task } = input;
+  const parties = { handoffId: message.id, from: message.from, to: message.to, taskId: task.id };
+  const step = `${workflowId}/${task.id}/${receiver.id}/${message.id}`;
+  const before = await ctx.workspaces.headOf(ws);
+  try {
+    const result = await runAgent({
+      gateway: ctx.gateway, bus: ctx.bus, agent: receiver,
+      call: { workflowId, agentId: receiver.id, taskId: task.id, model: receiver.model, signal: ctx.signal },
+      tools: { root: ws.path, signal: ctx.signal, allowCommands: ctx.allowCommands, limits: defaultToolLimits },
+      system: agentSystemPrompt(receiver, task.title),
+      prompt: [`Handoff from ${message.from} (${message.urgency} urgency): ${message.intent}`, message.message, message.context,
+        ...(message.artifacts.length ? [`Look at: ${message.artifacts.join(', ')} (in ${message.from}'s branch ${senderWs.branch})`] : []),
+        `Expected back: ${message.expectedOutput}`].join('\n'),
+      maxSteps: ctx.team.limits.maxSteps,
+      timeoutMs: ctx.team.limits.timeoutSeconds * 1000,
+    });
+    if (!result.finished) throw new Error(result.summary);
+    const committed = await ctx.workspaces.commit(ws, step, `${message.intent} (handoff ${message.id} from ${message.from})`, {
+      'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': receiver.id,
+    });
+    if (committed) ctx.bus.emit(workflowId, 'agent.committed', { taskId: task.id, branch: ws.branch, sha: committed.sha, message: message.intent, files: committed.files }, receiver.id);
+    return { delivered: true, text: `${receiver.id} took over "${message.intent}": ${result.summary}` };
+  } catch (e) {
+    const trashed = await abandonWork(ctx, ws, before, step, trashRef(workflowId, message.id), `${message.intent} (handoff ${message.id})`);
+    if (ctx.signal.aborted) throw e;
+    const kept = trashed ? ` Its work is kept at ${trashed}.` : '';
+    ctx.bus.emit(workflowId, 'handoff.rejected', { ...parties, reason: `the receiver's work failed and was reverted: ${errorMessage(e).slice(0, 300)}.${kept}`, problems: [] });
+    return { delivered: false, text: `Handoff to ${message.to} failed and was reverted.${kept}` };
+  }
 }

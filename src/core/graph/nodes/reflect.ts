@@ -20,6 +20,8 @@ export function outcomeOf(state: WorkflowStateType): string {
 export async function reflect(state: WorkflowStateType, config: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
   const ctx = engineContext(config);
   const outcome = outcomeOf(state);
+  // A sub-workflow's outcome rolls up into its epic; the lessons are the top workflow's to draw.
+  if (state.depth > 0) return { summary: outcome, lessons: [] };
   const prompt = reflectPrompt(state.task, outcome);
   try {
     const retro = await ctx.gateway.structured({ workflowId: state.workflowId, agentId: 'orchestrator', signal: ctx.signal }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], retrospectiveSchema, 'retrospective');

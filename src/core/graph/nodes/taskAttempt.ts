@@ -1,0 +1,123 @@
+import { runAgent, AgentStopped } from '../../agents/agentLoop';
+import type { AgentOutcome } from '../../agents/agentLoop';
+import { defaultToolLimits } from '../../agents/tools/toolTypes';
+import type { AgentConfig } from '../../config/teamSchema';
+import type { Workspace } from '../../git/workspaces';
+import { worktreeLock } from '../agentLocks';
+import { triggersFor } from '../approvalTriggers';
+import type { EngineContext } from '../context';
+import { agentSystemPrompt, taskPrompt } from '../prompts';
+import type { Verdict } from '../schemas';
+import type { TaskInput, TaskResult } from '../state';
+import { abandonWork, trashRef } from './abandonWork';
+import { deliverHandoffs } from './handoffs';
+import { critiqueOf, review } from './review';
+
+interface Rounds {
+  outcome: AgentOutcome;
+  verdict?: Verdict;
+  /** Checkers that could not review. */
+  unreviewed: string[];
+  commit?: string;
+  files: string[];
+  round: number;
+  startHead: string;
+  trashed?: string;
+}
+
+/**
+ * One agent's attempt at a task: its rounds of work and review (holding its worktree), then its
+ * handoffs, then the approval triggers. Throws when the agent fails (model error, out of steps or
+ * time), after moving its work off the branch, so the caller can hand the task to a fallback.
+ */
+export async function attempt(ctx: EngineContext, input: TaskInput, agent: AgentConfig, attemptNo: number): Promise<TaskResult> {
+  const { workflowId, task } = input;
+  const ws = await ctx.workspaces.ensure(workflowId, agent.id, ctx.baseCommit);
+  ctx.bus.emit(workflowId, 'agent.started', { taskId: task.id, branch: ws.branch, model: agent.model, attempt: attemptNo }, agent.id);
+  const r = await worktreeLock(ctx.workspaces, workflowId, agent.id).run(() => rounds(ctx, input, agent, ws));
+  const o = r.outcome;
+  // Delivered after the author's lock is released: a receiver's lock is never taken while holding another.
+  const handoffs = r.verdict?.verdict === 'reject' ? { delivered: [], notes: [] } : await deliverHandoffs(ctx, input, agent, ws, o.handoffs);
+  const summary = [o.summary, ...(r.trashed ? [`The rejected change was moved to ${r.trashed}.`] : []), ...handoffs.notes].join(' ');
+  ctx.bus.emit(workflowId, 'agent.finished', { taskId: task.id, summary: summary.slice(0, 2000), confidence: o.confidence, steps: o.steps }, agent.id);
+  const base: TaskResult = {
+    taskId: task.id, agentId: agent.id, summary, confidence: o.confidence, changedFiles: r.files, commit: r.commit, rounds: r.round,
+    handoffs: handoffs.delivered, startHead: r.startHead, verdict: r.verdict?.verdict, status: 'done',
+  };
+  if (r.verdict?.verdict === 'reject') return { ...base, status: 'rejected' };
+  // Risky changes (except risks approved before the task ran), low confidence, a review that never
+  // converged, or one nobody could give: a person decides.
+  const hits = triggersFor(base.changedFiles, o.confidence, ctx.approvals).filter((h) => !input.approvedRisks?.includes(h.trigger));
+  const reasons = [
+    ...(r.verdict?.verdict === 'request_changes' ? [`still had changes requested after ${r.round} round(s): ${r.verdict.comments.slice(0, 300)}`] : []),
+    ...(r.unreviewed.length && !r.verdict ? [`could not be reviewed (${r.unreviewed.join(', ')} failed)`] : []),
+    ...hits.map((h) => h.reason),
+  ];
+  if (!reasons.length) return base;
+  return {
+    ...base, status: 'needs-approval',
+    approval: { approvalId: `${task.id}-after-r${r.round}`, taskId: task.id, agentId: agent.id, trigger: hits[0]?.trigger ?? 'lowConfidence', phase: 'after', files: base.changedFiles, reason: `Task ${task.id} ${reasons.join('; ')}` },
+  };
+}
+
+/** Work, commit, review, and again with the critique, for at most feedback.maxRounds rounds. */
+async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace): Promise<Rounds> {
+  const { workflowId, task } = input;
+  const step = `${workflowId}/${task.id}/${agent.id}`;
+  const trash = trashRef(workflowId, `${task.id}-${agent.id}`);
+  const startHead = await ctx.workspaces.headOf(ws);
+  // A run cut short (cancel, crash) may have left uncommitted changes behind: start from the branch head.
+  await ctx.workspaces.revertTo(ws, startHead, trash);
+  const maxRounds = Math.max(1, ctx.team.feedback.maxRounds);
+  const files = new Set<string>();
+  let critique: string | undefined;
+  let r: Rounds | undefined;
+  let commit: string | undefined;
+  try {
+    for (let round = 1; round <= maxRounds; round++) {
+      const outcome = await work(ctx, input, agent, ws, critique);
+      const committed = await ctx.workspaces.commit(ws, `${step}/r${round}`, `${task.title} (${task.id}, round ${round})`, {
+        'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': agent.id,
+      });
+      if (committed) {
+        commit = committed.sha;
+        committed.files.forEach((f) => files.add(f));
+        ctx.bus.emit(workflowId, 'agent.committed', { taskId: task.id, branch: ws.branch, sha: committed.sha, message: `${task.title} (round ${round})`, files: committed.files }, agent.id);
+      }
+      if (!outcome.finished) {
+        throw new AgentStopped(`${agent.id} did not finish ${task.id} within ${ctx.team.limits.maxSteps} steps.`, 'Raise limits.maxSteps in .baton/agents.yaml or split the task.', 'max-steps');
+      }
+      const checked = await review(ctx, input, agent, outcome.summary, committed ? await ctx.workspaces.diffOf(ws, committed.sha) : '', round);
+      r = { outcome, verdict: checked.verdict, unreviewed: checked.missing, commit, files: [...files], round, startHead };
+      if (checked.verdict?.verdict !== 'request_changes') break;
+      critique = critiqueOf(checked.verdict);
+    }
+  } catch (e) {
+    await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`);
+    throw e;
+  }
+  if (r!.verdict?.verdict === 'reject') {
+    return { ...r!, commit: undefined, trashed: await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id}), rejected in review`) };
+  }
+  return r!;
+}
+
+function work(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, critique?: string): Promise<AgentOutcome> {
+  return runAgent({
+    gateway: ctx.gateway,
+    bus: ctx.bus,
+    agent,
+    call: { workflowId: input.workflowId, agentId: agent.id, taskId: input.task.id, model: agent.model, signal: ctx.signal },
+    tools: {
+      root: ws.path,
+      signal: ctx.signal,
+      allowCommands: ctx.allowCommands,
+      approveCommand: ctx.approveCommand ? (command) => ctx.approveCommand!(command, agent.id, input.task.id) : undefined,
+      limits: defaultToolLimits,
+    },
+    system: agentSystemPrompt(agent, input.task.title),
+    prompt: taskPrompt(input, critique),
+    maxSteps: ctx.team.limits.maxSteps,
+    timeoutMs: ctx.team.limits.timeoutSeconds * 1000,
+  });
+}
