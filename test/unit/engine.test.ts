@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
@@ -49,6 +49,8 @@ describe('engine: a centralized workflow end to end', () => {
     assert.match(commitsOn(repo, `baton/${id}/coder`)[0]!, /Add a greet function \(t1, round 1\)/);
     assert.equal(readFileSync(join(repo, '.git', 'baton', 'worktrees', id, 'coder', 'src', 'greet.ts'), 'utf8').includes('greet'), true);
     assert.deepEqual(commitsOn(repo, 'main'), ['initial commit']);
+    // t3 builds on t1: the documenter's branch has the coder's commit merged in.
+    assert.ok(existsSync(join(repo, '.git', 'baton', 'worktrees', id, 'documenter', 'src', 'greet.ts')), 'upstream work reaches the dependent task');
     assert.equal(git(repo, 'status', '--porcelain'), '');
     assert.equal(h.of('review.verdict').length, 3 * 2 - 1, 'reviewer and tester check each task, but the tester does not check itself');
     assert.equal(h.of('workflow.completed').length, 1);

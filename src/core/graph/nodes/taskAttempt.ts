@@ -11,7 +11,7 @@ import type { Verdict } from '../schemas';
 import type { TaskInput, TaskResult } from '../state';
 import { abandonWork, trashRef } from './abandonWork';
 import { deliverHandoffs } from './handoffs';
-import { critiqueOf, review } from './review';
+import { checkersFor, critiqueOf, review } from './review';
 
 interface Rounds {
   outcome: AgentOutcome;
@@ -68,6 +68,11 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
   const startHead = await ctx.workspaces.headOf(ws);
   // A run cut short (cancel, crash) may have left uncommitted changes behind: start from the branch head.
   await ctx.workspaces.revertTo(ws, startHead, trash);
+  // Build on what the tasks this one waits for produced, on their agents' branches.
+  const upstream = await ctx.workspaces.mergeUpstream(ws, input.upstream.flatMap((u) => (u.commit && u.agentId !== agent.id ? [u.commit] : [])));
+  if (upstream.conflicted.length) {
+    ctx.bus.emit(workflowId, 'agent.message', { taskId: task.id, role: 'system', content: `Could not merge ${upstream.conflicted.map((c) => c.slice(0, 7)).join(', ')} from the tasks this one depends on (conflicts); working from the branch as it is.` }, agent.id);
+  }
   const maxRounds = Math.max(1, ctx.team.feedback.maxRounds);
   const files = new Set<string>();
   let critique: string | undefined;
@@ -87,7 +92,8 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
       if (!outcome.finished) {
         throw new AgentStopped(`${agent.id} did not finish ${task.id} within ${ctx.team.limits.maxSteps} steps.`, 'Raise limits.maxSteps in .baton/agents.yaml or split the task.', 'max-steps');
       }
-      const checked = await review(ctx, input, agent, outcome.summary, committed ? await ctx.workspaces.diffOf(ws, committed.sha) : '', round);
+      const diff = committed && checkersFor(ctx.team.agents, agent).length ? await ctx.workspaces.diffOf(ws, committed.sha) : '';
+      const checked = await review(ctx, input, agent, outcome.summary, diff, round);
       r = { outcome, verdict: checked.verdict, unreviewed: checked.missing, commit, files: [...files], round, startHead };
       if (checked.verdict?.verdict !== 'request_changes') break;
       critique = critiqueOf(checked.verdict);

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AgentWorkspaces } from '../../src/core/git/workspaces';
+import { git, makeRepo } from '../support/repoBuilder';
+
+describe('agent workspaces (real git worktrees)', () => {
+  it('gives each agent its own branch and worktree and never touches the user\'s tree, index or branch', async () => {
+    const repo = makeRepo({ 'a.txt': 'one\n' });
+    writeFileSync(join(repo, 'a.txt'), 'user edit, not committed\n');
+    writeFileSync(join(repo, 'untracked.txt'), 'the user\'s\n');
+    git(repo, 'add', 'a.txt');
+    const statusBefore = git(repo, 'status', '--porcelain');
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const base = await ws.headCommit();
+    const coder = await ws.ensure('wf-1', 'coder', base);
+    const tester = await ws.ensure('wf-1', 'tester', base);
+    assert.notEqual(coder.path, tester.path);
+    assert.equal(readFileSync(join(coder.path, 'a.txt'), 'utf8'), 'one\n', 'the worktree starts from the commit, not the user\'s edits');
+    writeFileSync(join(coder.path, 'b.txt'), 'agent\n');
+    const c = await ws.commit(coder, 'wf-1/t1/coder/r1', 'Add b', { 'Baton-Task': 't1' });
+    assert.deepEqual(c?.files, ['b.txt']);
+    assert.equal(git(repo, 'status', '--porcelain'), statusBefore);
+    assert.equal(git(repo, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main');
+    assert.equal(git(repo, 'log', '--format=%s', '-1', 'baton/wf-1/coder'), 'Add b');
+    assert.match(git(repo, 'log', '--format=%B', '-1', 'baton/wf-1/coder'), /Baton-Step: wf-1\/t1\/coder\/r1/);
+  });
+
+  it('commits a step once: a re-run of the same step finds its commit instead of making another', async () => {
+    const repo = makeRepo();
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const w = await ws.ensure('wf-2', 'coder', await ws.headCommit());
+    writeFileSync(join(w.path, 'x.txt'), 'x\n');
+    const first = await ws.commit(w, 'wf-2/t1/coder/r1', 'X', {});
+    const again = await ws.commit(w, 'wf-2/t1/coder/r1', 'X', {});
+    assert.equal(again?.sha, first?.sha);
+    assert.equal(git(repo, 'rev-list', '--count', 'baton/wf-2/coder'), '2');
+    assert.equal(await ws.commit(w, 'wf-2/t1/coder/r2', 'nothing', {}), undefined, 'nothing changed, no commit');
+  });
+
+  it('reverts a branch but keeps the abandoned head reachable under refs/baton/trash', async () => {
+    const repo = makeRepo();
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const base = await ws.headCommit();
+    const w = await ws.ensure('wf-3', 'coder', base);
+    writeFileSync(join(w.path, 'y.txt'), 'y\n');
+    const c = await ws.commit(w, 's', 'Y', {});
+    writeFileSync(join(w.path, 'dirty.txt'), 'uncommitted\n');
+    await ws.revertTo(w, base, 'refs/baton/trash/wf-3/t1');
+    assert.equal(await ws.headOf(w), base);
+    assert.ok(!existsSync(join(w.path, 'dirty.txt')));
+    assert.equal(git(repo, 'rev-parse', 'refs/baton/trash/wf-3/t1'), c?.sha);
+  });
+
+  it('merges upstream commits, and abandons a conflicting merge cleanly', async () => {
+    const repo = makeRepo({ 'shared.txt': 'base\n' });
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const base = await ws.headCommit();
+    const a = await ws.ensure('wf-4', 'coder', base);
+    const b = await ws.ensure('wf-4', 'tester', base);
+    writeFileSync(join(a.path, 'new.txt'), 'from coder\n');
+    const fromA = (await ws.commit(a, 'a1', 'A', {}))!.sha;
+    assert.deepEqual(await ws.mergeUpstream(b, [fromA]), { merged: [fromA], conflicted: [] });
+    assert.ok(existsSync(join(b.path, 'new.txt')));
+    assert.deepEqual(await ws.mergeUpstream(b, [fromA]), { merged: [], conflicted: [] }, 'already contained');
+    writeFileSync(join(a.path, 'shared.txt'), 'coder\n');
+    const clashA = (await ws.commit(a, 'a2', 'A2', {}))!.sha;
+    writeFileSync(join(b.path, 'shared.txt'), 'tester\n');
+    await ws.commit(b, 'b1', 'B', {});
+    const result = await ws.mergeUpstream(b, [clashA]);
+    assert.deepEqual(result.conflicted, [clashA]);
+    assert.equal(git(b.path, 'status', '--porcelain'), '', 'no half-done merge is left behind');
+    assert.equal(readFileSync(join(b.path, 'shared.txt'), 'utf8'), 'tester\n');
+  });
+});
