@@ -93,17 +93,20 @@ export function useProbe(probe: Probe): void {
       return inside.run(true, () => timed(into, key, async () => call()));
     };
   }
-  // simple-git calls require('node:child_process').spawn at each command, so the module object is the place.
+  // Git runs through child_process.execFile (src/core/git/gitRunner.ts), tools through spawn: both are
+  // looked up on the module object at each call, so that is where the synchronous fork time is measured.
   const childProcess = createRequire(import.meta.filename)('node:child_process') as typeof import('node:child_process');
-  const spawn = childProcess.spawn;
-  childProcess.spawn = function (this: unknown, ...args: unknown[]) {
-    const start = now();
-    try {
-      return (spawn as (...a: unknown[]) => ReturnType<typeof spawn>).apply(this, args);
-    } finally {
-      active?.spawns.push({ start, end: now(), key: String(args[0]) });
-    }
-  } as typeof spawn;
+  for (const method of ['spawn', 'execFile'] as const) {
+    const original = childProcess[method] as (...a: unknown[]) => unknown;
+    (childProcess as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
+      const start = now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        active?.spawns.push({ start, end: now(), key: String(args[0]) });
+      }
+    };
+  }
   const acquire = RateLimiter.prototype.acquire;
   RateLimiter.prototype.acquire = function (this: RateLimiter, signal) {
     const p = active;

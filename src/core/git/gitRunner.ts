@@ -37,3 +37,20 @@ export function runGit(args: readonly string[], run: GitRun): Promise<{ stdout: 
 export async function gitOut(args: readonly string[], run: GitRun): Promise<string> {
   return (await runGit(args, run)).stdout.trim();
 }
+
+/**
+ * Runs a short sh script of git commands (arguments as "$1", "$2"... never spliced into the text),
+ * with the same identity, environment and limits as runGit. For sequences on a hot path.
+ */
+export function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
+  const identity = 'git() { command git -c "user.name=Baton agent" -c "user.email=agents@baton.invalid" -c core.quotepath=off "$@"; }';
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', `${identity}\n${script}`, 'sh', ...args], { cwd: run.cwd, env, signal: run.signal, timeout: run.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve({ stdout, code: 0 });
+      const e = error as NodeJS.ErrnoException & { code?: number | string };
+      if (typeof e.code === 'number' && run.okCodes?.includes(e.code)) return resolve({ stdout, code: e.code });
+      if (run.signal?.aborted) return reject(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
+      reject(new BatonError(`git failed in ${run.cwd}: ${stderr.trim().split('\n')[0] ?? e.message}`, undefined, 'git'));
+    });
+  });
+}

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError } from '../errors';
-import { gitOut, runGit } from './gitRunner';
+import { gitOut, runGit, runShell } from './gitRunner';
 import { Mutex } from './mutex';
 
 export interface Workspace {
@@ -39,6 +39,15 @@ function changedPaths(porcelainZ: string): string[] {
 export class AgentWorkspaces {
   private readonly repoLock = new Mutex();
   private pruned = false;
+  /**
+   * Worktrees this process's last commit left clean, with that commit: the agent's next task starts
+   * there without asking git. startFresh consumes it; revertTo and merges clear it.
+   */
+  private readonly clean = new Map<string, string>();
+  /** Worktrees being set up: a second caller waits for the same one. */
+  private readonly creating = new Map<string, Promise<Workspace>>();
+  /** Worktrees this process has set up (created, or found and restored). */
+  private readonly ready = new Set<string>();
 
   constructor(readonly repoDir: string, readonly batonDir: string) {}
 
@@ -51,21 +60,34 @@ export class AgentWorkspaces {
   }
 
   async ensure(workflowId: string, agentId: string, base: string): Promise<Workspace> {
-    const branch = branchName(workflowId, agentId);
-    const path = join(this.batonDir, 'worktrees', workflowId, agentId);
-    if (existsSync(join(path, '.git'))) return { path, branch };
-    return this.repoLock.run(async () => {
-      if (existsSync(join(path, '.git'))) return { path, branch };
+    const ws = { path: join(this.batonDir, 'worktrees', workflowId, agentId), branch: branchName(workflowId, agentId) };
+    if (this.ready.has(ws.path)) return ws;
+    let creating = this.creating.get(ws.path);
+    if (!creating) {
+      creating = this.create(ws, workflowId, base).finally(() => this.creating.delete(ws.path));
+      this.creating.set(ws.path, creating);
+    }
+    return creating;
+  }
+
+  private async create(ws: Workspace, workflowId: string, base: string): Promise<Workspace> {
+    await this.repoLock.run(async () => {
+      if (existsSync(join(ws.path, '.git'))) return;
       mkdirSync(join(this.batonDir, 'worktrees', workflowId), { recursive: true });
       // Forget worktrees deleted by hand, once per process rather than per agent.
       if (!this.pruned) {
         await runGit(['worktree', 'prune'], { cwd: this.repoDir });
         this.pruned = true;
       }
-      const exists = (await runGit(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: this.repoDir, okCodes: [1] })).code === 0;
-      await runGit(exists ? ['worktree', 'add', '--quiet', path, branch] : ['worktree', 'add', '--quiet', '--no-track', '-b', branch, path, base], { cwd: this.repoDir });
-      return { path, branch };
+      const exists = (await runGit(['show-ref', '--verify', '--quiet', `refs/heads/${ws.branch}`], { cwd: this.repoDir, okCodes: [1] })).code === 0;
+      // Only the registration is repository-wide and must be serialized; filling the working tree
+      // touches this worktree alone, so it happens below, in parallel with other agents'.
+      await runGit(exists ? ['worktree', 'add', '--quiet', '--no-checkout', ws.path, ws.branch] : ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-b', ws.branch, ws.path, base], { cwd: this.repoDir });
     });
+    // Fills a new worktree; for one found after a restart, discards what a cut-short run left behind.
+    await runGit(['reset', '--hard', '--quiet'], { cwd: ws.path });
+    this.ready.add(ws.path);
+    return ws;
   }
 
   /**
@@ -75,15 +97,19 @@ export class AgentWorkspaces {
    */
   async commit(ws: Workspace, stepId: string, subject: string, trailers: Record<string, string>): Promise<CommitInfo | undefined> {
     const cwd = ws.path;
-    const files = changedPaths((await runGit(['status', '--porcelain', '-z', '--untracked-files=all'], { cwd })).stdout);
-    if (!files.length) {
-      const existing = await gitOut(['log', '--format=%H', '-n', '1', `--grep=^Baton-Step: ${escapeRegex(stepId)}$`], { cwd });
-      return existing ? { sha: existing, files: (await gitOut(['show', '--format=', '--name-only', existing], { cwd })).split('\n').filter(Boolean) } : undefined;
-    }
-    await runGit(['add', '-A'], { cwd });
     const body = Object.entries({ ...trailers, 'Baton-Step': stepId }).map(([k, v]) => `${k}: ${v}`).join('\n');
-    await runGit(['commit', '--quiet', '--no-verify', '-m', subject, '-m', body], { cwd });
-    return { sha: await this.headOf(ws), files };
+    // One process from Node for the three git steps: forking this (large) process costs ~10 ms and
+    // blocks every agent, forking git from a small shell does not. Exit 1: nothing to commit.
+    const made = await runShell('git add -A && git commit --quiet --no-verify -m "$1" -m "$2" && git show --format=%H --name-only HEAD', [subject, body], { cwd, okCodes: [1] });
+    let lines = made.stdout.split('\n').filter(Boolean);
+    if (made.code !== 0) {
+      const existing = await gitOut(['log', '--format=%H', '-n', '1', `--grep=^Baton-Step: ${escapeRegex(stepId)}$`], { cwd });
+      if (!existing) return undefined;
+      lines = (await gitOut(['show', '--format=%H', '--name-only', existing], { cwd })).split('\n').filter(Boolean);
+    }
+    const [sha = '', ...files] = lines;
+    if (made.code === 0) this.clean.set(cwd, sha);
+    return { sha, files };
   }
 
   headOf(ws: Workspace): Promise<string> {
@@ -91,10 +117,28 @@ export class AgentWorkspaces {
   }
 
   /**
+   * Before an agent starts a task: the worktree clean at its branch head, which is returned. A run
+   * cut short (cancel, crash) may have left uncommitted changes; they are discarded. Free when this
+   * process's own last commit there left it clean.
+   */
+  async startFresh(ws: Workspace): Promise<string> {
+    const known = this.clean.get(ws.path);
+    this.clean.delete(ws.path);
+    if (known) return known;
+    const head = await this.headOf(ws);
+    if (await gitOut(['status', '--porcelain'], { cwd: ws.path })) {
+      await runGit(['reset', '--hard', '--quiet', head], { cwd: ws.path });
+      await runGit(['clean', '-fdq'], { cwd: ws.path });
+    }
+    return head;
+  }
+
+  /**
    * Moves the agent's branch back to `sha`, discarding its uncommitted changes. An abandoned head
    * stays reachable under `trashRef` (refs/baton/trash/...), so no commit is lost silently.
    */
   async revertTo(ws: Workspace, sha: string, trashRef: string): Promise<void> {
+    this.clean.delete(ws.path);
     const head = await this.headOf(ws);
     if (head === sha && !(await gitOut(['status', '--porcelain'], { cwd: ws.path }))) return;
     if (head !== sha) await this.repoLock.run(() => runGit(['update-ref', trashRef, head], { cwd: this.repoDir }));
@@ -107,19 +151,31 @@ export class AgentWorkspaces {
    * into the agent's branch. A merge that conflicts is abandoned and reported, never left half-done.
    */
   async mergeUpstream(ws: Workspace, commits: readonly string[]): Promise<{ merged: string[]; conflicted: string[] }> {
+    if (!commits.length) return { merged: [], conflicted: [] };
+    this.clean.delete(ws.path);
+    const message = `Merge the work this task builds on (${commits.map((c) => c.slice(0, 7)).join(', ')})`;
+    // One (octopus) merge in the common case; git skips commits the branch already has.
+    const all = await runGit(['merge', '--no-edit', '--quiet', '--no-verify', '-m', message, ...commits], { cwd: ws.path, okCodes: [1, 2] });
+    if (all.code === 0) return { merged: [...commits], conflicted: [] };
+    await this.abortMerge(ws);
+    // Something conflicts: merge one by one to keep every commit that merges cleanly.
     const merged: string[] = [];
     const conflicted: string[] = [];
     for (const sha of commits) {
-      const contained = (await runGit(['merge-base', '--is-ancestor', sha, 'HEAD'], { cwd: ws.path, okCodes: [1] })).code === 0;
-      if (contained) continue;
-      const r = await runGit(['merge', '--no-edit', '--quiet', '--no-verify', '-m', `Merge upstream ${sha.slice(0, 7)}`, sha], { cwd: ws.path, okCodes: [1] });
+      const r = await runGit(['merge', '--no-edit', '--quiet', '--no-verify', '-m', `Merge upstream ${sha.slice(0, 7)}`, sha], { cwd: ws.path, okCodes: [1, 2] });
       if (r.code === 0) merged.push(sha);
       else {
-        await runGit(['merge', '--abort'], { cwd: ws.path, okCodes: [128] });
+        await this.abortMerge(ws);
         conflicted.push(sha);
       }
     }
     return { merged, conflicted };
+  }
+
+  private async abortMerge(ws: Workspace): Promise<void> {
+    await runGit(['merge', '--abort'], { cwd: ws.path, okCodes: [128] });
+    // An octopus merge that stops before starting leaves no MERGE_HEAD to abort: reset what it touched.
+    await runGit(['reset', '--hard', '--quiet', 'HEAD'], { cwd: ws.path });
   }
 
   async diffOf(ws: Workspace, sha: string, maxBytes = 40_000): Promise<string> {

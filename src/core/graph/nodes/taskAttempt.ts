@@ -65,9 +65,8 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
   const { workflowId, task } = input;
   const step = `${workflowId}/${task.id}/${agent.id}`;
   const trash = trashRef(workflowId, `${task.id}-${agent.id}`);
-  const startHead = await ctx.workspaces.headOf(ws);
   // A run cut short (cancel, crash) may have left uncommitted changes behind: start from the branch head.
-  await ctx.workspaces.revertTo(ws, startHead, trash);
+  const startHead = await ctx.workspaces.startFresh(ws);
   // Build on what the tasks this one waits for produced, on their agents' branches.
   const upstream = await ctx.workspaces.mergeUpstream(ws, input.upstream.flatMap((u) => (u.commit && u.agentId !== agent.id ? [u.commit] : [])));
   if (upstream.conflicted.length) {
