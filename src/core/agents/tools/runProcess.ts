@@ -55,7 +55,8 @@ export function runProcess(command: string, options: ProcessOptions): Promise<Pr
       for (const timer of timers) clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
       const { code: exitCode, signal: exitSignal } = exit;
-      resolve({ end, exitCode, exitSignal, output: output.text(), totalBytes: output.total, ...(error ? { error } : {}) });
+      // Only report once nothing of the command runs any more: a cancelled agent is stopped, not stopping.
+      void groupGone(child).then(() => resolve({ end, exitCode, exitSignal, output: output.text(), totalBytes: output.total, ...(error ? { error } : {}) }));
     };
     const stop = (reason: 'timeout' | 'cancelled') => {
       if (exited || end !== 'exited' || settled) return; // a command that already ended is not relabelled
@@ -101,5 +102,33 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     else spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).once('error', () => undefined);
   } catch {
     // Already gone: nothing left to stop.
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until the command's process group is empty (it was sent SIGTERM already), then SIGKILLs
+ * what is left after the grace period. Bounded: a zombie nobody reaps counts as gone after it.
+ */
+async function groupGone(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (isWindows || pid === undefined) return;
+  const deadline = performance.now() + killGraceMs;
+  let killed = false;
+  while (groupAlive(pid)) {
+    if (performance.now() > deadline) {
+      if (killed) return;
+      killed = true;
+      killGroup(child, 'SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
