@@ -4,7 +4,7 @@ import type { RunOutcome } from '../core/engine';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
 import { budgetUsd, engineSettings, workflowMode } from './settings';
-import { WorkflowTracker } from './workflowTracker';
+import { ViewActivity } from './viewActivity';
 import type { WorkflowModel } from './workflowModel';
 
 /**
@@ -15,7 +15,7 @@ import type { WorkflowModel } from './workflowModel';
 export class WorkflowService implements vscode.Disposable {
   private opened: Promise<OpenedEngine> | undefined;
   private demo: Promise<OpenedEngine> | undefined;
-  private readonly tracker: WorkflowTracker;
+  private readonly tracker: ViewActivity;
   private readonly running = new Map<string, OpenedEngine>();
   private readonly paused = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -27,7 +27,7 @@ export class WorkflowService implements vscode.Disposable {
     private readonly model: WorkflowModel,
     private readonly output: vscode.LogOutputChannel,
   ) {
-    this.tracker = new WorkflowTracker();
+    this.tracker = new ViewActivity();
   }
 
   /** The engine for the open folder's repository. */

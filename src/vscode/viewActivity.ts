@@ -10,10 +10,11 @@ interface AgentTally {
 }
 
 /**
- * Turns the engine's events and records into what the views show: per workflow, its agents with
+ * Turns the engine's events and records into what the VS Code views show (the HTTP API keeps its own
+ * tally in src/cli/serve/workflowTracker.ts; both read the same events): per workflow, its agents with
  * their status, current step and cost. Pure bookkeeping, fed by WorkflowService.
  */
-export class WorkflowTracker {
+export class ViewActivity {
   private readonly agents = new Map<string, Map<string, AgentTally>>();
   private readonly live = new Map<string, { status?: WorkflowStatus; costUsd?: number; currentStep?: string }>();
 
