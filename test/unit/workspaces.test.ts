@@ -62,7 +62,9 @@ describe('agent workspaces (real git worktrees)', () => {
     const fromA = (await ws.commit(a, 'a1', 'A', {}))!.sha;
     assert.deepEqual(await ws.mergeUpstream(b, [fromA]), { merged: [fromA], conflicted: [] });
     assert.ok(existsSync(join(b.path, 'new.txt')));
-    assert.deepEqual(await ws.mergeUpstream(b, [fromA]), { merged: [], conflicted: [] }, 'already contained');
+    assert.equal(git(b.path, 'rev-list', '--count', 'HEAD'), '2', 'a fast-forward');
+    assert.deepEqual((await ws.mergeUpstream(b, [fromA])).conflicted, [], 'merging it again changes nothing');
+    assert.equal(git(b.path, 'rev-list', '--count', 'HEAD'), '2');
     writeFileSync(join(a.path, 'shared.txt'), 'coder\n');
     const clashA = (await ws.commit(a, 'a2', 'A2', {}))!.sha;
     writeFileSync(join(b.path, 'shared.txt'), 'tester\n');
