@@ -79,7 +79,8 @@ export function useProbe(probe: Probe): void {
   const proto = AgentWorkspaces.prototype as unknown as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(AgentWorkspaces.prototype)) {
     const original = proto[name];
-    if (name === 'constructor' || typeof original !== 'function') continue;
+    // workspaceOf is synchronous (a path): only the methods that run git are timed.
+    if (name === 'constructor' || name === 'workspaceOf' || typeof original !== 'function') continue;
     proto[name] = function (this: unknown, ...args: unknown[]) {
       const p = active;
       const call = () => (original as (...a: unknown[]) => unknown).apply(this, args);
@@ -168,18 +169,24 @@ export function criticalPath(probe: Probe, calls: Call[], chain: string[], agent
   model(route);
   let prev = route.reply;
   for (const taskId of chain) {
-    const ensure = ensureOf(probe, agentOf(taskId), taskId);
+    const started = probe.started.get(taskId);
     const commit = probe.commits.find((s) => s.key === taskId);
     const own = calls.filter((c) => c.taskId === taskId);
     const finished = probe.finished.get(taskId);
-    if (!ensure || !commit || !own.length || finished === undefined) throw new Error(`incomplete timeline for ${taskId}`);
-    seg.between += ensure.start - prev;
-    seg.worktree += ensure.end - ensure.start;
+    if (started === undefined || !commit || !own.length || finished === undefined) throw new Error(`incomplete timeline for ${taskId}`);
+    seg.between += started - prev;
+    // The worktree is set up alongside the first model call, and the agent's tools wait for it: what
+    // it adds to the path is the part of the first tool turn spent waiting, counted here as worktree time.
+    const ensure = ensureOf(probe, agentOf(taskId), taskId);
+    const firstParsed = (probe.parsed.get(taskId) ?? [])[0];
+    const waited = ensure && firstParsed !== undefined ? Math.max(0, ensure.end - firstParsed) : 0;
+    seg.worktree += waited;
+    seg.tool -= waited;
     const parsed = probe.parsed.get(taskId) ?? [];
     const tools = probe.tools.get(taskId) ?? [];
     if (parsed.length !== own.length || tools.length !== own.length) throw new Error(`${taskId}: ${own.length} calls, ${parsed.length} parsed replies, ${tools.length} tool calls`);
     const agent = agentOf(taskId);
-    let at = ensure.end;
+    let at = started;
     own.forEach((c, j) => {
       add(j === 0 ? 'client' : 'request', at, c.arrive, agent);
       model(c);
@@ -198,9 +205,9 @@ export function criticalPath(probe: Probe, calls: Call[], chain: string[], agent
   return { segments: seg, chain };
 }
 
-/** The ensure() that opened the task: its agent's last one that ended before agent.started. */
+/** The ensure() that opened the task: its agent's last one that started by agent.started. */
 function ensureOf(probe: Probe, agentId: string, taskId: string): Span | undefined {
   const started = probe.started.get(taskId);
   if (started === undefined) return undefined;
-  return probe.ensures.filter((s) => s.key === agentId && s.end <= started + 0.5).sort((a, b) => b.end - a.end)[0];
+  return probe.ensures.filter((s) => s.key === agentId && s.start <= started + 0.5).sort((a, b) => b.start - a.start)[0];
 }

@@ -28,6 +28,8 @@ export interface AgentOutcome {
 }
 
 export interface AgentRun {
+  /** Resolves when the working folder is ready; tools wait for it, the first model call does not. */
+  ready?: Promise<unknown>;
   gateway: ModelGateway;
   bus: EventBus;
   agent: AgentConfig;
@@ -108,6 +110,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
       messages.push(new HumanMessage('Continue with the tools, and call finish with a summary and your confidence when you are done.'));
       continue;
     }
+    if (run.ready) await run.ready;
     for (const c of calls) {
       const id = c.id ?? `${c.name}-${step}`;
       if (c.name === 'finish') {

@@ -44,6 +44,8 @@ export class AgentWorkspaces {
    * there without asking git. startFresh consumes it; revertTo and merges clear it.
    */
   private readonly clean = new Map<string, string>();
+  /** Merges of a set of upstream commits already made in some worktree (its merge commit, or undefined). */
+  private readonly integrations = new Map<string, Promise<string | undefined>>();
   /** Worktrees being set up: a second caller waits for the same one. */
   private readonly creating = new Map<string, Promise<Workspace>>();
   /** Worktrees this process has set up (created, or found and restored). */
@@ -59,8 +61,13 @@ export class AgentWorkspaces {
     }
   }
 
+  /** Where an agent's worktree is (or will be) and its branch. */
+  workspaceOf(workflowId: string, agentId: string): Workspace {
+    return { path: join(this.batonDir, 'worktrees', workflowId, agentId), branch: branchName(workflowId, agentId) };
+  }
+
   async ensure(workflowId: string, agentId: string, base: string): Promise<Workspace> {
-    const ws = { path: join(this.batonDir, 'worktrees', workflowId, agentId), branch: branchName(workflowId, agentId) };
+    const ws = this.workspaceOf(workflowId, agentId);
     if (this.ready.has(ws.path)) return ws;
     let creating = this.creating.get(ws.path);
     if (!creating) {
@@ -153,12 +160,32 @@ export class AgentWorkspaces {
   async mergeUpstream(ws: Workspace, commits: readonly string[]): Promise<{ merged: string[]; conflicted: string[] }> {
     if (!commits.length) return { merged: [], conflicted: [] };
     this.clean.delete(ws.path);
+    // Tasks of one wave usually build on the same commits: the first to ask makes the merge, the
+    // others take that merge commit, which fast-forwards a branch whose head is one of its parents.
+    const key = [...new Set(commits)].sort().join(' ');
+    const shared = this.integrations.get(key);
+    if (shared) {
+      const made = await shared;
+      if (made && (await runGit(['merge', '--no-edit', '--quiet', '--no-verify', made], { cwd: ws.path, okCodes: [1, 2] })).code === 0) return { merged: [...commits], conflicted: [] };
+      if (made) await this.abortMerge(ws);
+      return this.mergeEach(ws, commits);
+    }
+    let settle: (sha: string | undefined) => void = () => undefined;
+    this.integrations.set(key, new Promise((resolve) => (settle = resolve)));
     const message = `Merge the work this task builds on (${commits.map((c) => c.slice(0, 7)).join(', ')})`;
-    // One (octopus) merge in the common case; git skips commits the branch already has.
-    const all = await runGit(['merge', '--no-edit', '--quiet', '--no-verify', '-m', message, ...commits], { cwd: ws.path, okCodes: [1, 2] });
-    if (all.code === 0) return { merged: [...commits], conflicted: [] };
+    // One (octopus) merge; git skips commits the branch already has.
+    const all = await runGit(['merge', '--no-edit', '--quiet', '--no-verify', '-m', message, ...commits], { cwd: ws.path, okCodes: [1, 2] }).catch(() => ({ code: 1 }));
+    if (all.code === 0) {
+      settle(await this.headOf(ws));
+      return { merged: [...commits], conflicted: [] };
+    }
+    settle(undefined);
     await this.abortMerge(ws);
-    // Something conflicts: merge one by one to keep every commit that merges cleanly.
+    return this.mergeEach(ws, commits);
+  }
+
+  /** Something conflicts: merge one by one, keeping every commit that merges cleanly. */
+  private async mergeEach(ws: Workspace, commits: readonly string[]): Promise<{ merged: string[]; conflicted: string[] }> {
     const merged: string[] = [];
     const conflicted: string[] = [];
     for (const sha of commits) {

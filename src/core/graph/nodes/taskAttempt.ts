@@ -32,9 +32,13 @@ interface Rounds {
  */
 export async function attempt(ctx: EngineContext, input: TaskInput, agent: AgentConfig, attemptNo: number): Promise<TaskResult> {
   const { workflowId, task } = input;
-  const ws = await ctx.workspaces.ensure(workflowId, agent.id, ctx.baseCommit);
+  // The worktree is set up while the agent's first model call is under way: the model needs only
+  // the task to answer, and its tools wait for the worktree (AgentRun.ready).
+  const ws = ctx.workspaces.workspaceOf(workflowId, agent.id);
+  const ensured = ctx.workspaces.ensure(workflowId, agent.id, ctx.baseCommit);
+  ensured.catch(() => undefined);
   ctx.bus.emit(workflowId, 'agent.started', { taskId: task.id, branch: ws.branch, model: agent.model, attempt: attemptNo }, agent.id);
-  const r = await worktreeLock(ctx.workspaces, workflowId, agent.id).run(() => rounds(ctx, input, agent, ws));
+  const r = await worktreeLock(ctx.workspaces, workflowId, agent.id).run(() => rounds(ctx, input, agent, ws, ensured));
   const o = r.outcome;
   // Delivered after the author's lock is released: a receiver's lock is never taken while holding another.
   const handoffs = r.verdict?.verdict === 'reject' ? { delivered: [], notes: [] } : await deliverHandoffs(ctx, input, agent, ws, o.handoffs);
@@ -61,17 +65,12 @@ export async function attempt(ctx: EngineContext, input: TaskInput, agent: Agent
 }
 
 /** Work, commit, review, and again with the critique, for at most feedback.maxRounds rounds. */
-async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace): Promise<Rounds> {
+async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, ensured: Promise<Workspace>): Promise<Rounds> {
   const { workflowId, task } = input;
   const step = `${workflowId}/${task.id}/${agent.id}`;
   const trash = trashRef(workflowId, `${task.id}-${agent.id}`);
-  // A run cut short (cancel, crash) may have left uncommitted changes behind: start from the branch head.
-  const startHead = await ctx.workspaces.startFresh(ws);
-  // Build on what the tasks this one waits for produced, on their agents' branches.
-  const upstream = await ctx.workspaces.mergeUpstream(ws, input.upstream.flatMap((u) => (u.commit && u.agentId !== agent.id ? [u.commit] : [])));
-  if (upstream.conflicted.length) {
-    ctx.bus.emit(workflowId, 'agent.message', { taskId: task.id, role: 'system', content: `Could not merge ${upstream.conflicted.map((c) => c.slice(0, 7)).join(', ')} from the tasks this one depends on (conflicts); working from the branch as it is.` }, agent.id);
-  }
+  const prepared = prepare(ctx, input, agent, ws, ensured);
+  prepared.catch(() => undefined);
   const maxRounds = Math.max(1, ctx.team.feedback.maxRounds);
   const files = new Set<string>();
   let critique: string | undefined;
@@ -79,7 +78,8 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
   let commit: string | undefined;
   try {
     for (let round = 1; round <= maxRounds; round++) {
-      const outcome = await work(ctx, input, agent, ws, critique);
+      const outcome = await work(ctx, input, agent, ws, critique, prepared);
+      const startHead = await prepared;
       const committed = await ctx.workspaces.commit(ws, `${step}/r${round}`, `${task.title} (${task.id}, round ${round})`, {
         'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': agent.id,
       });
@@ -98,17 +98,35 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
       critique = critiqueOf(checked.verdict);
     }
   } catch (e) {
-    await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`);
+    const startHead = await prepared.catch(() => undefined);
+    if (startHead) await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`);
     throw e;
   }
   if (r!.verdict?.verdict === 'reject') {
-    return { ...r!, commit: undefined, trashed: await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id}), rejected in review`) };
+    return { ...r!, commit: undefined, trashed: await abandonWork(ctx, ws, r!.startHead, step, trash, `${task.title} (${task.id}), rejected in review`) };
   }
   return r!;
 }
 
-function work(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, critique?: string): Promise<AgentOutcome> {
+/**
+ * The worktree ready for the task: set up, clean at its branch head (a run cut short may have left
+ * changes behind), with the commits of the tasks it builds on merged in. Resolves to the head the
+ * task started from.
+ */
+async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, ensured: Promise<Workspace>): Promise<string> {
+  await ensured;
+  const startHead = await ctx.workspaces.startFresh(ws);
+  // All of them, the agent's own included (already on its branch): tasks with the same upstream share one merge.
+  const upstream = await ctx.workspaces.mergeUpstream(ws, input.upstream.flatMap((u) => (u.commit ? [u.commit] : [])));
+  if (upstream.conflicted.length) {
+    ctx.bus.emit(input.workflowId, 'agent.message', { taskId: input.task.id, role: 'system', content: `Could not merge ${upstream.conflicted.map((c) => c.slice(0, 7)).join(', ')} from the tasks this one depends on (conflicts); working from the branch as it is.` }, agent.id);
+  }
+  return startHead;
+}
+
+function work(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, critique: string | undefined, ready: Promise<unknown>): Promise<AgentOutcome> {
   return runAgent({
+    ready,
     gateway: ctx.gateway,
     bus: ctx.bus,
     agent,
