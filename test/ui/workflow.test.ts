@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import type { Browser } from '../support/browser';
-import { startCodeServer } from '../support/codeServer';
-import type { CodeServer } from '../support/codeServer';
 import { scriptedTeam } from '../support/engineHarness';
-import { startFakeOpenAI } from '../support/fakeOpenAI';
-import type { FakeOpenAI } from '../support/fakeOpenAI';
-import { makeRepo } from '../support/repoBuilder';
-import { openWorkbench, runCommand, screenshot } from '../support/workbench';
-
-const vsix = resolve(import.meta.dirname, '..', '..', process.env.BATON_VSIX ?? 'baton-0.1.0.vsix');
+import { useVsixWorkbench } from '../support/vsixWorkbench';
+import { runCommand, screenshot } from '../support/workbench';
 
 const plan = { rationale: 'code, tests and a new dependency', tasks: [
   { id: 't1', title: 'Add input validation', description: 'src/validate.ts', capabilities: ['implement'], dependsOn: [], files: ['src/validate.ts'], risks: [] },
@@ -29,63 +19,45 @@ const files: Record<string, [string, string]> = {
   t3: ['package.json', '{"dependencies":{"zod":"^4"}}\n'],
 };
 
-describe('a workflow in VS Code, as a user runs it', function () {
-  let server: CodeServer;
-  let browser: Browser;
-  let page: Page;
-  let model: FakeOpenAI;
-
-  before(async function () {
-    // A model with a little latency, so the agents are seen at work.
-    model = await startFakeOpenAI({ latencyMs: 250, fallback: scriptedTeam(plan, routing, {
+describe('a workflow in VS Code, as a user runs it', () => {
+  // A model with a little latency, so the agents are seen at work; gpt-4o is priced, so costs show.
+  const w = useVsixWorkbench({
+    files: { 'README.md': '# signup\n', 'src/signup.ts': 'export function signup(email: string) { return email; }\n' },
+    model: { latencyMs: 250, fallback: scriptedTeam(plan, routing, {
       coder: { work: (t) => [{ name: 'write_file', args: { path: files[t]![0], content: files[t]![1] } }] },
       tester: { work: (t) => [{ name: 'write_file', args: { path: files[t]![0], content: files[t]![1] } }] },
-    }) });
-    const folder = makeRepo({ 'README.md': '# signup\n', 'src/signup.ts': 'export function signup(email: string) { return email; }\n' });
-    server = await startCodeServer({ workspace: folder, vsix, settings: { 'baton.model.baseUrl': model.baseUrl, 'baton.model.name': 'gpt-4o' } });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await openWorkbench(page, server.url, folder);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `FAILED ${this.currentTest.title.replace(/[^\w]+/g, ' ').trim()}`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await model?.close();
+    }) },
+    settings: { 'baton.model.name': 'gpt-4o' },
   });
 
   it('starts a workflow from the palette and shows its agents at work in the sidebar', async () => {
-    await page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await runCommand(page, 'Baton: Start Workflow');
-    const input = page.locator('.quick-input-widget input');
+    await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
+    await runCommand(w.page, 'Baton: Start Workflow');
+    const input = w.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill('Add input validation to the signup form, with tests');
-    await page.keyboard.press('Enter');
-    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Agents' }) });
+    await w.page.keyboard.press('Enter');
+    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
     await tree.locator('.monaco-list-row', { hasText: 'Add input validation to the signup form' }).waitFor({ timeout: 60_000 });
     await tree.locator('.monaco-list-row', { hasText: 'coder' }).waitFor({ timeout: 60_000 });
-    await screenshot(page, 'workflow-running');
+    await screenshot(w.page, 'workflow-running');
   });
 
   it('asks for approval of the risky step in a notification; approving finishes the workflow', async () => {
     // The workflow waits: its tree item rings the bell, and the notification center holds the question
     // (headless code-server shows no toasts).
-    const tree = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Agents' }) });
+    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
     await tree.locator('.monaco-list-row .codicon-bell-dot').waitFor({ timeout: 90_000 });
-    await runCommand(page, 'Notifications: Show Notifications');
-    const notice = page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
+    await runCommand(w.page, 'Notifications: Show Notifications');
+    const notice = w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
     await notice.waitFor({ timeout: 30_000 });
-    await screenshot(page, 'workflow-approval');
+    await screenshot(w.page, 'workflow-approval');
     await notice.getByRole('button', { name: 'Approve' }).click();
     await tree.locator('.monaco-list-row', { hasText: /completed/ }).waitFor({ timeout: 90_000 });
     // The status bar shows what the workflow cost (gpt-4o is priced).
-    const cost = await page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
+    const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
     const [, spent] = /\$(\d+\.\d\d) \/ \$2\.00/.exec(cost) ?? [];
     assert.ok(Number(spent) > 0, `the status bar shows what the workflow spent: ${cost}`);
-    await screenshot(page, 'workflow-completed');
+    await screenshot(w.page, 'workflow-completed');
   });
 });
