@@ -142,7 +142,6 @@ export class Engine {
     this.running.set(workflowId, controller);
     const lessons = (await this.options.lessons?.()) ?? [];
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
-    const t0 = Date.now();
     try {
       await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
     } catch (e) {
@@ -155,7 +154,9 @@ export class Engine {
       await this.options.records.update(workflowId, { runnerPid: undefined });
     }
     // Approvals still open from before this run were announced then: announce only new ones.
-    return this.outcome(workflowId, await this.graph.getState(config), Date.now() - t0, new Set(pending.map((p) => p.approvalId)));
+    // From the workflow's start, waits for approvals included: what the user lived through.
+    const durationMs = Math.max(0, Date.now() - Date.parse(record.createdAt));
+    return this.outcome(workflowId, await this.graph.getState(config), durationMs, new Set(pending.map((p) => p.approvalId)));
   }
 
   /**
