@@ -13,6 +13,13 @@ export interface AgentSummary {
   costUsd: number;
 }
 
+export interface ApprovalView {
+  approvalId: string;
+  trigger: string;
+  reason: string;
+  files?: string[];
+}
+
 export interface WorkflowSummary {
   id: string;
   task: string;
@@ -22,6 +29,8 @@ export interface WorkflowSummary {
   budgetUsd: number;
   agents: AgentSummary[];
   startedAt: string;
+  /** What the workflow waits for, when it waits. */
+  approvals?: ApprovalView[];
 }
 
 /** Everything the panel shows; the host sends a fresh one whenever it changes. */
@@ -34,6 +43,7 @@ export interface PanelState {
 /** Requests the webview makes of the host: method -> [params, result]. */
 export interface PanelRequests {
   runCommand: [{ command: PanelCommand; workflowId?: string }, void];
+  decide: [{ workflowId: string; approvalId: string; decision: 'approve' | 'reject' }, void];
 }
 
 /** The commands a panel button may run; a closed list so the webview cannot run arbitrary commands. */

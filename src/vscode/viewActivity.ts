@@ -29,7 +29,7 @@ export class ViewActivity {
       case 'plan.created': live.currentStep = `${e.data.tasks.length} tasks planned`; break;
       case 'agent.started': if (agent) { agent.status = 'working'; agent.currentStep = e.data.taskId; } break;
       case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
-      case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `${e.data.taskId} done`; } break;
+      case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `last task ${e.data.taskId}`; } break;
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
       case 'cost.recorded': live.costUsd = e.data.totalUsd ?? (live.costUsd ?? 0) + e.data.usd; if (agent) agent.costUsd += e.data.usd; break;
       case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;

@@ -102,11 +102,16 @@ export class WorkflowService implements vscode.Disposable {
   /** Reads every known workflow from the engines opened so far and republishes the model. */
   async refresh(): Promise<void> {
     const engines = await Promise.all([this.opened, this.demo].filter((p): p is Promise<OpenedEngine> => p !== undefined).map((p) => p.catch(() => undefined)));
-    const records = (await Promise.all(engines.filter((e): e is OpenedEngine => e !== undefined).map((e) => e.engine.list()))).flat();
-    this.model.replaceAll(records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => {
-      const summary = this.tracker.summarize(r);
-      return this.paused.has(r.id) && !this.running.has(r.id) ? { ...summary, status: 'paused' } : summary;
+    const open = engines.filter((e): e is OpenedEngine => e !== undefined);
+    const listed = (await Promise.all(open.map(async (e) => (await e.engine.list()).map((record) => ({ record, engine: e.engine }))))).flat();
+    const summaries = await Promise.all(listed.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt)).map(async ({ record, engine }) => {
+      const summary = this.tracker.summarize(record);
+      if (this.paused.has(record.id) && !this.running.has(record.id)) return { ...summary, status: 'paused' as const };
+      if (summary.status !== 'waiting' && summary.status !== 'paused') return summary;
+      const pending = await engine.pendingApprovals(record.id).catch(() => []);
+      return { ...summary, approvals: pending.map((p) => ({ approvalId: p.approvalId, trigger: p.trigger, reason: p.reason, files: p.files })) };
     }));
+    this.model.replaceAll(summaries);
   }
 
   /** Events come in bursts (every tool call is one): the views are refreshed at most every 100 ms. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot } from '../support/workbench';
+import { runCommand, screenshot, webviewFrame } from '../support/workbench';
 
 const plan = { rationale: 'code, tests and a new dependency', tasks: [
   { id: 't1', title: 'Add input validation', description: 'src/validate.ts', capabilities: ['implement'], dependsOn: [], files: ['src/validate.ts'], risks: [] },
@@ -59,5 +59,23 @@ describe('a workflow in VS Code, as a user runs it', () => {
     const [, spent] = /\$(\d+\.\d\d) \/ \$2\.00/.exec(cost) ?? [];
     assert.ok(Number(spent) > 0, `the status bar shows what the workflow spent: ${cost}`);
     await screenshot(w.page, 'workflow-completed');
+  });
+
+  it('shows a pending approval in the agent panel, where Approve resumes the workflow', async () => {
+    await runCommand(w.page, 'Baton: Start Workflow');
+    const input = w.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Validate the signup form again');
+    await w.page.keyboard.press('Enter');
+    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+    await tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
+    await runCommand(w.page, 'Baton: Open Agent Panel');
+    const frame = await webviewFrame(w.page, '.approval');
+    assert.match((await frame.textContent('.approval')) ?? '', /Needs your approval.*dependencies/s);
+    await screenshot(w.page, 'panel-approval');
+    await frame.locator('.approval').getByRole('button', { name: 'Approve' }).click();
+    await tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-pass').waitFor({ timeout: 90_000 });
+    await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot(w.page, 'panel-approved');
   });
 });

@@ -37,7 +37,10 @@ export function App({ host }: { host: Host }) {
         <Empty trusted={state.workspaceTrusted} run={run} />
       ) : (
         <ul class="workflows" aria-label="Workflows">
-          {state.workflows.map((w) => <WorkflowItem key={w.id} workflow={w} />)}
+          {state.workflows.map((w) => <WorkflowItem key={w.id} workflow={w} decide={(approvalId, decision) => {
+            setError(undefined);
+            host.request('decide', { workflowId: w.id, approvalId, decision }).catch((e: Error) => setError(e.message));
+          }} />)}
         </ul>
       )}
     </main>
@@ -70,7 +73,7 @@ function Empty({ trusted, run }: { trusted: boolean; run: (c: PanelCommand) => v
   );
 }
 
-function WorkflowItem({ workflow: w }: { workflow: WorkflowSummary }) {
+function WorkflowItem({ workflow: w, decide }: { workflow: WorkflowSummary; decide: (approvalId: string, decision: 'approve' | 'reject') => void }) {
   return (
     <li class="workflow" tabIndex={0}>
       <div class="row">
@@ -80,6 +83,24 @@ function WorkflowItem({ workflow: w }: { workflow: WorkflowSummary }) {
       <div class="muted">
         {w.mode} · {usd(w.costUsd)} of {usd(w.budgetUsd)} · {w.agents.length} agents
       </div>
+      {w.agents.length > 0 && (
+        <ul class="agents" aria-label="Agents">
+          {w.agents.map((a) => (
+            <li key={a.id}><span class="agent">{a.id}</span> <span class="muted">{a.status}{a.currentStep ? ` · ${a.currentStep}` : ''} · {usd(a.costUsd)}</span></li>
+          ))}
+        </ul>
+      )}
+      {w.approvals?.map((p) => (
+        <section key={p.approvalId} class="approval" aria-label={`Approval ${p.approvalId}`}>
+          <div><span class="codicon codicon-bell-dot" aria-hidden="true" /> <strong>Needs your approval</strong> <span class="muted">({p.trigger})</span></div>
+          <p>{p.reason}</p>
+          {p.files?.length ? <p class="muted">Files: {p.files.join(', ')}</p> : null}
+          <div class="actions">
+            <button type="button" onClick={() => decide(p.approvalId, 'approve')}><span class="codicon codicon-check" aria-hidden="true" /> Approve</button>
+            <button type="button" class="secondary" onClick={() => decide(p.approvalId, 'reject')}><span class="codicon codicon-close" aria-hidden="true" /> Reject</button>
+          </div>
+        </section>
+      ))}
     </li>
   );
 }

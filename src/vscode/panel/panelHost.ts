@@ -76,10 +76,16 @@ export class PanelHost implements vscode.Disposable {
 
   private async answer(request: Extract<WebviewToHost, { kind: 'request' }>): Promise<void> {
     try {
-      if (request.method !== 'runCommand' || !isPanelCommand(request.params.command)) {
+      if (request.method === 'decide') {
+        // Messages from the webview are untrusted input: check the shape before acting on it.
+        const { workflowId, approvalId, decision } = request.params;
+        if (typeof workflowId !== 'string' || typeof approvalId !== 'string' || (decision !== 'approve' && decision !== 'reject')) throw new Error('The panel sent an approval Baton cannot read.');
+        await vscode.commands.executeCommand(decision === 'approve' ? 'baton.approve' : 'baton.reject', { workflowId, approvalId });
+      } else if (request.method === 'runCommand' && isPanelCommand(request.params.command)) {
+        await vscode.commands.executeCommand(request.params.command, request.params.workflowId ? { workflowId: request.params.workflowId } : undefined);
+      } else {
         throw new Error(`The panel asked for something Baton does not offer (${request.method}).`);
       }
-      await vscode.commands.executeCommand(request.params.command, request.params.workflowId ? { workflowId: request.params.workflowId } : undefined);
       this.post({ kind: 'response', id: request.id, ok: true, result: undefined });
     } catch (e) {
       this.post({ kind: 'response', id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) });
