@@ -34,13 +34,15 @@ describe(`npm run package: baton-${pkg.version}.vsix`, () => {
     for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md',
       'extension/dist/extension.js', 'extension/dist/engine.js', 'extension/dist/server.js', 'extension/dist/cli.js',
       'extension/dist/webview.js', 'extension/dist/webview.css', 'extension/dist/codicon.ttf',
-      'extension/media/baton.svg', 'extension/media/baton.png']) {
+      'extension/media/baton.svg', 'extension/media/baton.png',
+      // The README's screenshots, so they show on the extension's page in VS Code.
+      'extension/docs/images/agents-tree.png', 'extension/docs/images/panel-approval.png']) {
       assert.ok(names.includes(required), `${required} is in the package (it has: ${names.join(', ')})`);
     }
   });
 
-  it('holds no sources, tests, dependencies, source maps or build metadata', () => {
-    const unwanted = names.filter((n) => /^extension\/(src|test|bench|docs|webview-ui|node_modules|scripts|out)\//.test(n) || /\.(map|ts|tsx)$/.test(n) || n.endsWith('meta.json'));
+  it('holds no sources, tests, docs but the README\'s images, dependencies, source maps or build metadata', () => {
+    const unwanted = names.filter((n) => (/^extension\/(src|test|bench|docs|webview-ui|node_modules|scripts|out)\//.test(n) && !/^extension\/docs\/images\/[^/]+\.png$/.test(n)) || /\.(map|ts|tsx)$/.test(n) || n.endsWith('meta.json'));
     assert.deepEqual(unwanted, []);
   });
 });
