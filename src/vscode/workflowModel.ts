@@ -14,10 +14,6 @@ export class WorkflowModel implements vscode.Disposable {
     return this.workflows;
   }
 
-  find(id: string): WorkflowSummary | undefined {
-    return this.workflows.find((w) => w.id === id);
-  }
-
   replaceAll(workflows: WorkflowSummary[]): void {
     this.workflows = workflows;
     this.publish();

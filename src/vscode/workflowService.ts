@@ -95,10 +95,6 @@ export class WorkflowService implements vscode.Disposable {
     if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
   }
 
-  runningIds(): string[] {
-    return [...this.running.keys()];
-  }
-
   /** Reads every known workflow from the engines opened so far and republishes the model. */
   async refresh(): Promise<void> {
     const engines = await Promise.all([this.opened, this.demo].filter((p): p is Promise<OpenedEngine> => p !== undefined).map((p) => p.catch(() => undefined)));
