@@ -54,6 +54,15 @@ describe('engine: a centralized workflow end to end', () => {
     assert.equal(git(repo, 'status', '--porcelain'), '');
     assert.equal(h.of('review.verdict').length, 3 * 2 - 1, 'reviewer and tester check each task, but the tester does not check itself');
     assert.equal(h.of('workflow.completed').length, 1);
+    // Before each wave, a snapshot of every agent branch head with its graph checkpoint.
+    const snapshots = h.of('snapshot.created');
+    assert.ok(snapshots.length >= 2, `${snapshots.length} snapshots`);
+    assert.deepEqual(snapshots.map((e) => e.data.snapshot), snapshots.map((_, i) => i + 1));
+    const last = snapshots.at(-1)!.data;
+    assert.equal(git(repo, 'rev-parse', last.ref), last.sha);
+    const record = JSON.parse(git(repo, 'log', '-1', '--format=%b', last.sha)) as { heads: Record<string, string>; checkpointId: string | null };
+    assert.equal(record.heads[`baton/${id}/coder`], git(repo, 'rev-parse', `baton/${id}/coder`));
+    assert.ok(record.checkpointId, 'the snapshot names the graph checkpoint');
     assert.ok(h.of('cost.recorded').length > 0);
     assert.deepEqual((await h.engine.status(id)).progress, { done: 3, total: 3 });
   });

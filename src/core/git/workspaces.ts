@@ -14,6 +14,9 @@ export interface CommitInfo {
   files: string[];
 }
 
+/** git's empty tree, which every repository knows without storing it. */
+const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
 export function branchName(workflowId: string, agentId: string): string {
   return `baton/${workflowId}/${agentId}`;
 }
@@ -203,6 +206,22 @@ export class AgentWorkspaces {
     await runGit(['merge', '--abort'], { cwd: ws.path, okCodes: [128] });
     // An octopus merge that stops before starting leaves no MERGE_HEAD to abort: reset what it touched.
     await runGit(['reset', '--hard', '--quiet', 'HEAD'], { cwd: ws.path });
+  }
+
+  /**
+   * Records every agent branch head of a workflow, with the graph checkpoint it goes with, under
+   * refs/baton/snapshots/<workflow>/<n>: a commit (empty tree) whose parents are the heads and whose
+   * message is the record as JSON. Idempotent by n: making snapshot n again replaces it.
+   */
+  async snapshot(workflowId: string, n: number, reason: string, checkpointId: string | undefined, base: string): Promise<{ ref: string; sha: string; heads: Record<string, string> }> {
+    const listed = await gitOut(['for-each-ref', '--format=%(refname:short) %(objectname)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir });
+    const heads = Object.fromEntries(listed.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+    const parents = [...new Set(Object.values(heads).length ? Object.values(heads) : [base])];
+    const record = JSON.stringify({ workflowId, snapshot: n, reason, checkpointId: checkpointId ?? null, base, heads }, null, 2);
+    const sha = await gitOut(['commit-tree', emptyTree, ...parents.flatMap((p) => ['-p', p]), '-m', `Baton snapshot ${n} of ${workflowId}: ${reason}`, '-m', record], { cwd: this.repoDir });
+    const ref = `refs/baton/snapshots/${workflowId}/${n}`;
+    await this.repoLock.run(() => runGit(['update-ref', ref, sha], { cwd: this.repoDir }));
+    return { ref, sha, heads };
   }
 
   async diffOf(ws: Workspace, sha: string, maxBytes = 40_000): Promise<string> {

@@ -78,6 +78,8 @@ export const WorkflowState = Annotation.Root({
   /** The budget in force; an approved budget stop raises it. */
   budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
+  /** How many snapshots (refs/baton/snapshots/<workflow>/<n>) the workflow has made. */
+  snapshots: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   /** The reflect step's lessons, kept for later workflows on the repository. */
   lessons: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
 });

@@ -1,6 +1,7 @@
 import { Send } from '@langchain/langgraph';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { engineContext } from '../context';
+import { snapshotBeforeWave } from '../snapshots';
 import { isEpic } from '../modes';
 import type { PlannedTask } from '../schemas';
 import type { ApprovalInput, EpicInput, TaskInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
@@ -39,6 +40,9 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
     }
   }
   const update: WorkflowUpdate = Object.keys(results).length ? { results } : {};
+  const unsettled = state.plan.some((t) => { const r = all()[t.id]; return !r || r.status === 'needs-approval'; });
+  // A sub-workflow's waves are covered by its parent's snapshots, which list every branch of the workflow.
+  if (unsettled && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
   if (state.mode !== 'event-driven') return update;
   const spent = ctx.gateway.spentUsd(state.workflowId);
   const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, !(state.budgetUsd > 0 && spent >= state.budgetUsd));
