@@ -6,7 +6,7 @@ import { StoreError } from '../core/store/storeError';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
-import { cancelCommand, decideCommand, listCommand, resumeCommand, runCommand, statusCommand } from './commands/workflows';
+import { cancelCommand, decideCommand, listCommand, resumeCommand, rollbackCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
 import { usage, version } from './usage';
 
@@ -87,6 +87,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'approve': return await decideCommand('approve', first!, second, flags, io);
       case 'reject': return await decideCommand('reject', first!, second, flags, io);
       case 'cancel': return await cancelCommand(first!, flags, io);
+      case 'rollback': return await rollbackCommand(first!, flags, io);
       case 'demo': return await demoCommand(flags, io);
       case 'serve': return await serveCommand(flags, io);
       default:

@@ -9,6 +9,7 @@ import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
+import { listSnapshots, readSnapshot } from './git/snapshotRecord';
 import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
@@ -194,6 +195,36 @@ export class Engine {
     const c = this.running.get(workflowId);
     c?.abort(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
     return c !== undefined;
+  }
+
+  /**
+   * Rolls a workflow back to a snapshot: every agent branch to the head it had then (a branch made
+   * later goes back to the base), and the graph to the checkpoint the snapshot names, together. The
+   * abandoned heads stay under refs/baton/trash/; the user's branch is never touched. The workflow
+   * is then paused, and `run` goes on from there.
+   */
+  async rollback(workflowId: string, to?: number): Promise<{ snapshot: number; branches: string[] }> {
+    const record = await this.record(workflowId);
+    if (this.running.has(workflowId)) throw new BatonError(`Workflow ${workflowId} is running.`, 'Cancel or pause it first, then roll back.', 'usage');
+    const known = await listSnapshots(this.options.repoDir, workflowId);
+    const n = to ?? known.at(-1);
+    if (n === undefined) throw new BatonError(`Workflow ${workflowId} has no snapshot yet.`, 'Snapshots are made before each wave of agents.', 'usage');
+    const snap = await readSnapshot(this.options.repoDir, workflowId, n);
+    if (!snap.checkpointId) throw new BatonError(`Snapshot ${n} of ${workflowId} names no graph checkpoint, so it cannot be restored.`, undefined, 'state');
+    const config = this.config(record);
+    // The graph first: if it fails, no branch has moved.
+    await this.graph.updateState({ configurable: { ...config.configurable, checkpoint_id: snap.checkpointId } }, undefined, '__copy__');
+    const stamp = Date.now().toString(36);
+    const moved: string[] = [];
+    for (const branch of await this.workspaces.branchesOf(workflowId)) {
+      const agentId = branch.split('/').pop()!;
+      const ws = await this.workspaces.ensure(workflowId, agentId, record.baseCommit);
+      await this.workspaces.revertTo(ws, snap.heads[branch] ?? snap.base, `refs/baton/trash/${workflowId}/rollback-${n}-${stamp}/${agentId}`);
+      moved.push(branch);
+    }
+    await this.options.records.update(workflowId, { status: 'paused', currentStep: `rolled back to snapshot ${n}`, error: undefined, updatedAt: new Date().toISOString() });
+    this.bus.emit(workflowId, 'rollback.done', { toSnapshot: n, ref: `refs/baton/snapshots/${workflowId}/${n}`, branches: moved, reason: snap.reason });
+    return { snapshot: n, branches: moved };
   }
 
   /** Cancels a workflow that no process is running right now (e.g. one waiting for an approval). */

@@ -59,6 +59,13 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const list = await baton(['list'], repo, env);
     assert.match(list.stdout, new RegExp(`${id}\\s+waiting`));
 
+    // Roll back to the first snapshot and go on: the agents redo the work from there.
+    const rollback = await baton(['rollback', id!, '--to', '1'], repo, env);
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(rollback.stdout, /Rolled .* back to snapshot 1/);
+    assert.equal(git(repo, 'rev-parse', `baton/${id}/coder`), git(repo, 'rev-parse', 'main'));
+    assert.equal((await baton(['resume', id!], repo, env)).code, 3, 'waiting for the approval again');
+
     const approve = await baton(['approve', id!, record.pendingApprovals[0]!.approvalId], repo, env);
     assert.equal(approve.code, 0, approve.stderr);
     const resume = await baton(['resume', id!], repo, env);

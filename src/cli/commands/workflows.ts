@@ -102,6 +102,22 @@ export function decideCommand(decision: 'approve' | 'reject', id: string, approv
   });
 }
 
+/** `baton rollback <id> [--to N]`: branches and graph back to a snapshot (the latest by default). */
+export function rollbackCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
+  return withEngine(flags, io, async ({ engine }) => {
+    const record = await engine.status(id);
+    if (record.runnerPid && record.runnerPid !== process.pid && processAlive(record.runnerPid)) {
+      throw new CliError(`Workflow ${id} is running in process ${record.runnerPid}. Stop it first with: baton cancel ${id}`, exitCodes.usage);
+    }
+    const to = typeof flags.to === 'string' ? Number(flags.to) : undefined;
+    if (to !== undefined && !(Number.isInteger(to) && to > 0)) throw new CliError(`--to takes a snapshot number (1, 2, ...), got "${String(flags.to)}"`, exitCodes.usage);
+    const done = await engine.rollback(id, to);
+    io.stdout.write(`Rolled ${id} back to snapshot ${done.snapshot}: ${done.branches.length ? done.branches.join(', ') : 'no agent branch yet'}. ` +
+      `The abandoned heads are kept under refs/baton/trash/${id}/. Go on with: baton resume ${id}\n`);
+    return exitCodes.completed;
+  });
+}
+
 /** The kill switch from another terminal: signals the process running the workflow, or marks an idle one cancelled. */
 export function cancelCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {

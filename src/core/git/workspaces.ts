@@ -208,6 +208,11 @@ export class AgentWorkspaces {
     await runGit(['reset', '--hard', '--quiet', 'HEAD'], { cwd: ws.path });
   }
 
+  /** The agent branches of a workflow (baton/<workflow>/<agent>). */
+  async branchesOf(workflowId: string): Promise<string[]> {
+    return (await gitOut(['for-each-ref', '--format=%(refname:short)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir })).split('\n').filter(Boolean);
+  }
+
   /**
    * Records every agent branch head of a workflow, with the graph checkpoint it goes with, under
    * refs/baton/snapshots/<workflow>/<n>: a commit (empty tree) whose parents are the heads and whose
