@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PanelState, WorkflowSummary } from './protocol/webview';
 import { doctor } from './vscode/commands/doctor';
 import { setApiKey } from './vscode/commands/setApiKey';
-import { control, decide, notYet, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
+import { control, decide, showChangesByHand, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
 import { PanelHost } from './vscode/panel/panelHost';
 import { ApiKeyStore } from './vscode/secrets';
 import { budgetUsd } from './vscode/settings';
@@ -57,8 +57,8 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     vscode.commands.registerCommand('baton.resume', (arg?: unknown) => control(service, model, 'resume', arg)),
     vscode.commands.registerCommand('baton.cancel', (arg?: unknown) => control(service, model, 'cancel', arg)),
     vscode.commands.registerCommand('baton.stopAll', () => stopAll(service, model)),
-    vscode.commands.registerCommand('baton.showChanges', (arg?: unknown) => notYet(model, arg, 'showChanges')),
-    vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => notYet(model, arg, 'rollback')),
+    vscode.commands.registerCommand('baton.showChanges', (arg?: unknown) => showChangesByHand(model, arg)),
+    vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => control(service, model, 'rollback', arg)),
     vscode.commands.registerCommand('baton.setApiKey', () => setApiKey(keys)),
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),
   );

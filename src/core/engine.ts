@@ -10,6 +10,7 @@ import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
+import type { SnapshotRecord } from './git/snapshotRecord';
 import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
@@ -195,6 +196,12 @@ export class Engine {
     const c = this.running.get(workflowId);
     c?.abort(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
     return c !== undefined;
+  }
+
+  /** The workflow's snapshots, oldest first, with what each recorded. */
+  async snapshots(workflowId: string): Promise<SnapshotRecord[]> {
+    await this.record(workflowId);
+    return Promise.all((await listSnapshots(this.options.repoDir, workflowId)).map((n) => readSnapshot(this.options.repoDir, workflowId, n)));
   }
 
   /**

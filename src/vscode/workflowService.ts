@@ -89,6 +89,23 @@ export class WorkflowService implements vscode.Disposable {
     await this.refresh();
   }
 
+  /** Asks which snapshot to go back to, then rolls the workflow back to it (branches and graph). */
+  async rollback(workflowId: string, snapshot?: number): Promise<void> {
+    const opened = await this.owner(workflowId);
+    if (this.running.has(workflowId)) throw new Error(`Workflow ${workflowId} is running: pause or cancel it first, then roll back.`);
+    const snapshots = await opened.engine.snapshots(workflowId);
+    if (!snapshots.length) throw new Error(`Workflow ${workflowId} has no snapshot yet: snapshots are made before each wave of agents.`);
+    const picked = snapshot !== undefined ? { snapshot } : await vscode.window.showQuickPick(
+      [...snapshots].reverse().map((s) => ({ label: `Snapshot ${s.snapshot}`, description: s.reason, detail: Object.entries(s.heads).map(([b, sha]) => `${b.split('/').pop()} ${sha.slice(0, 7)}`).join(' · ') || 'no agent branch yet', snapshot: s.snapshot })),
+      { title: `Baton: roll ${workflowId} back to`, placeHolder: 'Agent branches and the workflow\'s state go back together; abandoned work stays under refs/baton/trash/' },
+    );
+    if (!picked) return;
+    const done = await opened.engine.rollback(workflowId, picked.snapshot);
+    this.paused.add(workflowId);
+    await this.refresh();
+    void vscode.window.showInformationMessage(`Baton: ${workflowId} is back at snapshot ${done.snapshot}. Resume it when you are ready.`, 'Resume').then((a) => a && this.resume(workflowId));
+  }
+
   async resume(workflowId: string): Promise<void> {
     const opened = await this.owner(workflowId);
     this.paused.delete(workflowId);

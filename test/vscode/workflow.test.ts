@@ -40,10 +40,13 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
       coder: { work: (t) => [{ name: 'write_file', args: t === 't1' ? { path: 'src/helper.ts', content: 'export const helper = 1;\n' } : { path: 'package.json', content: '{"scripts":{}}\n' } }] },
     }) });
     await vscode.workspace.getConfiguration('baton').update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    // The fake endpoint has no rate limit; the default 60 requests a minute would only slow the tests.
+    await vscode.workspace.getConfiguration('baton').update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
     api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
   });
   after(async () => {
     await vscode.workspace.getConfiguration('baton').update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('baton').update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
     await server.close();
   });
 
@@ -63,6 +66,20 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     // Only the test's own workspace setting (.vscode/settings.json) differs from the commit.
     const changes = execFileSync('git', ['status', '--porcelain'], { cwd: root(), encoding: 'utf8' }).split('\n').filter((l) => l && !l.endsWith('.vscode/'));
     assert.deepEqual(changes, [], 'the user\'s working tree is untouched');
+  });
+
+  it('"Baton: Roll Back…" puts the agent branches and the workflow back at a snapshot; resuming goes on', async () => {
+    const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script, then roll back' });
+    await until(api, id, ['waiting']);
+    await vscode.commands.executeCommand('baton.rollback', { workflowId: id, snapshot: 1 });
+    const paused = await until(api, id, ['paused']);
+    assert.equal(paused.approvals, undefined, 'no approval pending any more');
+    const head = execFileSync('git', ['rev-parse', `baton/${id}/coder`], { cwd: root(), encoding: 'utf8' }).trim();
+    assert.equal(head, execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root(), encoding: 'utf8' }).trim(), 'the coder\'s branch is back at the base');
+    await vscode.commands.executeCommand('baton.resume', { workflowId: id });
+    await until(api, id, ['waiting']);
+    await vscode.commands.executeCommand('baton.approve', { workflowId: id });
+    assert.equal((await until(api, id, ['completed', 'failed'])).status, 'completed');
   });
 
   it('rejecting the approval ends the workflow cleanly, with the step not applied', async () => {

@@ -94,13 +94,21 @@ export async function decide(service: WorkflowService, model: WorkflowModel, dec
   }
 }
 
-export async function control(service: WorkflowService, model: WorkflowModel, action: 'pause' | 'resume' | 'cancel', arg: unknown): Promise<void> {
-  const statuses: WorkflowStatus[] = action === 'resume' ? ['paused', 'cancelled', 'failed'] : action === 'pause' ? ['running', 'queued'] : live;
-  const none = action === 'resume' ? 'Baton: no workflow is paused.' : 'Baton: no workflow is running.';
+export async function control(service: WorkflowService, model: WorkflowModel, action: 'pause' | 'resume' | 'cancel' | 'rollback', arg: unknown): Promise<void> {
+  const statuses: WorkflowStatus[] = action === 'resume' ? ['paused', 'cancelled', 'failed']
+    : action === 'pause' ? ['running', 'queued']
+      : action === 'rollback' ? ['waiting', 'paused', 'completed', 'failed', 'cancelled'] : live;
+  const none = action === 'resume' ? 'Baton: no workflow is paused.' : action === 'rollback' ? 'Baton: there is no stopped workflow to roll back (pause a running one first).' : 'Baton: no workflow is running.';
   const workflow = await pickWorkflow(model, arg, statuses, none);
   if (!workflow) return;
   try {
-    await service[action](workflow.id);
+    if (action === 'rollback') {
+      // Other extensions and tests may name the snapshot: { workflowId, snapshot }.
+      const snapshot = (arg as { snapshot?: unknown } | undefined)?.snapshot;
+      await service.rollback(workflow.id, typeof snapshot === 'number' ? snapshot : undefined);
+    } else {
+      await service[action](workflow.id);
+    }
   } catch (e) {
     report(e);
   }
@@ -115,11 +123,9 @@ export async function stopAll(service: WorkflowService, model: WorkflowModel): P
   await Promise.all(ids.map((id) => service.cancel(id).catch(report)));
 }
 
-/** Show Changes and Roll Back come with the git integration; until then they say how to do it by hand. */
-export async function notYet(model: WorkflowModel, arg: unknown, what: 'showChanges' | 'rollback'): Promise<void> {
+/** Show Changes comes with the diff views; until then it says where the work is and how to compare it. */
+export async function showChangesByHand(model: WorkflowModel, arg: unknown): Promise<void> {
   const workflow = await pickWorkflow(model, arg, ['running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'], 'Baton: there is no workflow yet.');
   if (!workflow) return;
-  void vscode.window.showInformationMessage(what === 'showChanges'
-    ? `Baton: the agents' work is on branches baton/${workflow.id}/<agent>; compare one with: git diff HEAD...baton/${workflow.id}/<agent>. A diff view in VS Code comes in the next release.`
-    : `Baton: rolling back from VS Code comes in the next release; every step of ${workflow.id} is a commit on baton/${workflow.id}/<agent>.`);
+  void vscode.window.showInformationMessage(`Baton: the agents' work is on branches baton/${workflow.id}/<agent>; compare one with: git diff HEAD...baton/${workflow.id}/<agent>. A diff view in VS Code comes in the next release.`);
 }
