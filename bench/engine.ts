@@ -84,7 +84,12 @@ async function runWorkflow(concurrency: number, tmp: string): Promise<Run> {
   probe.watchCheckpointer(checkpointer);
   try {
     // makeEngine reads only the server's baseUrl.
-    const h = await makeEngine(repo, { baseUrl: server.baseUrl } as Pick<FakeOpenAI, 'baseUrl'> as FakeOpenAI, { team: benchTeam(scenario), concurrency, requestsPerMinute: 1_000_000, require: [], checkpointer, records });
+    const h = await makeEngine(repo, { baseUrl: server.baseUrl } as Pick<FakeOpenAI, 'baseUrl'> as FakeOpenAI, {
+      team: benchTeam(scenario), concurrency, requestsPerMinute: 1_000_000, require: [], checkpointer, records,
+      // Conflict prediction is git work of its own, measured against its own target (issue 4's
+      // benchmark); here it would add background dry-run merges to the dispatch being measured.
+      predictConflicts: false,
+    });
     h.engine.bus.on('*', probe.onEvent);
     const elu0 = performance.eventLoopUtilization();
     const t0 = now();
@@ -173,7 +178,7 @@ Run on ${new Date().toISOString().slice(0, 10)}: ${machine()}; 1-minute load ave
 
     node --import tsx bench/engine.ts [--write] [--runs 3] [--calls 10] [--store sqlite|memory]
 
-**The workload.** A real git repository and the real engine (\`makeEngine\`: the real OpenAI client against the
+**The workload.** Conflict prediction off (it is git work with a target of its own). A real git repository and the real engine (\`makeEngine\`: the real OpenAI client against the
 fake OpenAI server, real worktrees and commits, ${store === 'sqlite' ? 'the SQLite checkpointer and records that `baton run` uses' : 'an in-memory checkpointer and records (`--store memory`)'}); the fake
 model answers every request after a fixed ${s.latencyMs} ms, from its own worker thread (like a remote endpoint, its work does not
 queue on the engine's event loop). A team of ${s.agents} coders (\`coder-1..${s.agents}\`, no reviewer

@@ -9,6 +9,7 @@ import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
+import { ConflictWatcher } from './git/conflictScan';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
 import type { SnapshotRecord } from './git/snapshotRecord';
 import { AgentWorkspaces } from './git/workspaces';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   pricing: Pricing;
   lessons?: () => Promise<string[]>;
   onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
+  /** Dry-run merges between the agents' branches after each commit (on unless false). */
+  predictConflicts?: boolean;
 }
 
 export interface StartOptions {
@@ -73,6 +76,8 @@ export class Engine {
   private readonly workspaces: AgentWorkspaces;
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
+  private readonly conflicts: ConflictWatcher | undefined;
+  private readonly scans = new Map<string, { again: boolean; done: Promise<void> }>();
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
@@ -85,6 +90,41 @@ export class Engine {
       defaultModel: options.endpoint.model,
       createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model)),
     });
+    if (options.predictConflicts !== false) {
+      this.conflicts = new ConflictWatcher(options.repoDir, options.bus);
+      options.bus.on('agent.committed', (e) => this.scheduleConflictScan(e.workflowId));
+    }
+  }
+
+  /**
+   * After an agent commits, predicts conflicts between the workflow's branches, and with new
+   * commits on the user's branch, in the background. Commits that land during a scan are covered
+   * by one more scan, not one each; pairs whose heads did not move are not merged again.
+   */
+  private scheduleConflictScan(workflowId: string): void {
+    const pending = this.scans.get(workflowId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    const scan = { again: true, done: Promise.resolve() };
+    const loop = async () => {
+      while (scan.again) {
+        scan.again = false;
+        const record = await this.options.records.get(workflowId);
+        if (!record || !this.conflicts) return;
+        const branches = await this.workspaces.branchesOf(workflowId);
+        // A prediction that fails (a branch deleted by hand) is retried with the next commit.
+        await this.conflicts.scan(workflowId, branches, { ref: 'HEAD', since: record.baseCommit }).catch(() => undefined);
+      }
+    };
+    scan.done = loop().catch(() => undefined).finally(() => this.scans.delete(workflowId));
+    this.scans.set(workflowId, scan);
+  }
+
+  /** Resolves when the conflict predictions for the workflow's commits so far have been made. */
+  async conflictsSettled(workflowId: string): Promise<void> {
+    await this.scans.get(workflowId)?.done;
   }
 
   get bus(): EventBus {

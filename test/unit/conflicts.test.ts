@@ -130,7 +130,7 @@ describe('ConflictWatcher', () => {
 
     const first = await watcher.scan('wf', [A, B, C]);
     const id = conflictId('textual', [A, B], 'src/app.ts');
-    assert.deepEqual(first, { detected: [id], resolved: [], failed: [] });
+    assert.deepEqual(first, { detected: [id], resolved: [], failed: [], dryRuns: 3 });
     assert.equal(seen.length, 1);
     const detected = seen[0];
     assert.ok(detected?.type === 'conflict.detected');
@@ -140,12 +140,12 @@ describe('ConflictWatcher', () => {
     assert.deepEqual(detected.data.files, [{ path: 'src/app.ts', ranges: [{ startLine: 2, endLine: 2, branch: A }, { startLine: 2, endLine: 2, branch: B }] }]);
     assert.match(detected.data.description ?? '', /will conflict in src\/app\.ts/);
 
-    assert.deepEqual(await watcher.scan('wf', [C, B, A]), { detected: [], resolved: [], failed: [] }, 'nothing new, whatever the order');
+    assert.deepEqual(await watcher.scan('wf', [C, B, A]), { detected: [], resolved: [], failed: [], dryRuns: 0 }, 'nothing new, whatever the order, and no head moved: no dry run');
     assert.equal(seen.length, 1);
     assert.equal(repoState(repo), before, 'scanning touched nothing');
 
     commitOn(repo, B, { 'src/app.ts': lines(6) });
-    assert.deepEqual(await watcher.scan('wf', [A, B, C]), { detected: [], resolved: [id], failed: [] });
+    assert.deepEqual(await watcher.scan('wf', [A, B, C]), { detected: [], resolved: [id], failed: [], dryRuns: 2 }, 'only the pairs with B are merged again');
     const resolved = seen[1];
     assert.ok(resolved?.type === 'conflict.resolved');
     assert.deepEqual({ id: resolved.data.id, how: resolved.data.how }, { id, how: 'obsolete' });
@@ -160,7 +160,7 @@ describe('ConflictWatcher', () => {
     const seen = conflictEvents(bus);
     const watcher = new ConflictWatcher(repo, bus);
 
-    assert.deepEqual(await watcher.scan('wf', [A], { ref: 'main', since }), { detected: [], resolved: [], failed: [] });
+    assert.deepEqual(await watcher.scan('wf', [A], { ref: 'main', since }), { detected: [], resolved: [], failed: [], dryRuns: 0 });
 
     writeFileSync(join(repo, 'src/app.ts'), lines(6, { 4: 'someone on main', 5: 'and 5' }));
     git(repo, 'commit', '--quiet', '-am', 'a user commit on main');

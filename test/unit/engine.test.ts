@@ -67,3 +67,37 @@ describe('engine: a centralized workflow end to end', () => {
     assert.deepEqual((await h.engine.status(id)).progress, { done: 3, total: 3 });
   });
 });
+
+describe('engine: conflicts predicted while agents work', () => {
+  it('announces a textual conflict between two agents\' branches after their commits', async () => {
+    const clash = {
+      rationale: 'two agents, one file',
+      tasks: [
+        { id: 't1', title: 'Greet in English', description: 'src/greet.ts', capabilities: ['implement'], dependsOn: [], files: ['src/greet.ts'], risks: [] },
+        { id: 't2', title: 'Greet in French', description: 'src/greet.ts too', capabilities: ['test'], dependsOn: [], files: ['src/other.ts'], risks: [] },
+      ],
+    };
+    const route = { assignments: [
+      { taskId: 't1', agentId: 'coder', rationale: 'implements', confidence: 1 },
+      { taskId: 't2', agentId: 'tester', rationale: 'happens to touch the same file', confidence: 1 },
+    ] };
+    const server = await startFakeOpenAI({ fallback: scriptedTeam(clash, route, {
+      coder: { work: () => write('src/greet.ts', 'export const greet = "hello";\n') },
+      tester: { work: () => write('src/greet.ts', 'export const greet = "bonjour";\n') },
+    }) });
+    try {
+      const repo = makeRepo({ 'src/greet.ts': 'export const greet = "hi";\n' });
+      const h = await makeEngine(repo, server);
+      const id = await h.engine.start('greet in two languages');
+      assert.equal((await h.engine.run(id)).status, 'completed');
+      await h.engine.conflictsSettled(id);
+      const detected = h.of('conflict.detected');
+      assert.equal(detected.length, 1, JSON.stringify(detected.map((e) => e.data)));
+      assert.equal(detected[0]!.data.kind, 'textual');
+      assert.deepEqual([...detected[0]!.data.branches].sort(), [`baton/${id}/coder`, `baton/${id}/tester`]);
+      assert.deepEqual(detected[0]!.data.files.map((f) => [f.path, f.ranges.map((r) => [r.startLine, r.endLine])]), [['src/greet.ts', [[1, 1], [1, 1]]]]);
+    } finally {
+      await server.close();
+    }
+  });
+});

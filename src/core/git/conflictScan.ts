@@ -3,7 +3,7 @@ import { errorMessage } from '../errors';
 import type { EventBus } from '../events/eventBus';
 import { predictConflicts } from './conflicts';
 import type { FileConflict, PairPrediction } from './conflicts';
-import { gitOut } from './gitRunner';
+import { gitOut, runGit } from './gitRunner';
 
 /** One predicted conflict as announced in `conflict.detected`: one kind, one pair of branches, one file. */
 export interface PredictedConflict {
@@ -21,6 +21,8 @@ export interface ScanReport {
   resolved: string[];
   /** Pairs git could not compare this time; their earlier conflicts are kept as they were. */
   failed: { branches: [string, string]; error: string }[];
+  /** Pairs actually merged as a dry run; the others kept their prediction (neither head moved). */
+  dryRuns: number;
 }
 
 export interface BaseBranch {
@@ -49,6 +51,7 @@ interface Known {
  */
 export class ConflictWatcher {
   private readonly known = new Map<string, Map<string, Known>>();
+  private readonly cache = new Map<string, Map<string, { stamp: string; prediction: PairPrediction }>>();
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly concurrency: number;
 
@@ -75,6 +78,7 @@ export class ConflictWatcher {
   /** Drops a finished workflow's state without announcing anything. */
   forget(workflowId: string): void {
     this.known.delete(workflowId);
+    this.cache.delete(workflowId);
     this.running.delete(workflowId);
   }
 
@@ -84,12 +88,23 @@ export class ConflictWatcher {
     for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) pairs.push([names[i]!, names[j]!]);
     if (baseBranch && (await this.baseMoved(baseBranch))) for (const name of names) if (name !== baseBranch.ref) pairs.push([name, baseBranch.ref]);
 
-    const report: ScanReport = { detected: [], resolved: [], failed: [] };
+    const report: ScanReport = { detected: [], resolved: [], failed: [], dryRuns: 0 };
     const found = new Map<string, Known>();
     const failedPairs = new Set<string>();
+    // A pair whose two heads have not moved since the last scan keeps its prediction: after one
+    // agent's commit only the pairs with its branch are dry-run again.
+    const heads = await this.headsOf(pairs.flat());
+    const cache = this.cache.get(workflowId) ?? new Map<string, { stamp: string; prediction: PairPrediction }>();
+    this.cache.set(workflowId, cache);
     const results = await mapLimit(pairs, this.concurrency, async (pair) => {
+      const stamp = `${heads.get(pair[0]) ?? '?'}:${heads.get(pair[1]) ?? '?'}`;
+      const cached = cache.get(pairKey(pair));
+      if (cached && cached.stamp === stamp && !stamp.includes('?')) return cached.prediction;
       try {
-        return await predictConflicts(this.repoDir, pair[0], pair[1], undefined, { timeoutMs: this.options.timeoutMs });
+        const prediction = await predictConflicts(this.repoDir, pair[0], pair[1], undefined, { timeoutMs: this.options.timeoutMs });
+        cache.set(pairKey(pair), { stamp, prediction });
+        report.dryRuns++;
+        return prediction;
       } catch (error) {
         report.failed.push({ branches: pair, error: errorMessage(error) });
         failedPairs.add(pairKey(pair));
@@ -117,6 +132,17 @@ export class ConflictWatcher {
     }
     this.known.set(workflowId, found);
     return report;
+  }
+
+  /** The commit each ref points at now, in one git call; a ref that does not resolve is left out. */
+  private async headsOf(refs: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(refs)];
+    const heads = new Map<string, string>();
+    if (!unique.length) return heads;
+    const out = await runGit(['rev-parse', ...unique.map((r) => `${r}^{commit}`)], { cwd: this.repoDir, okCodes: [128], timeoutMs: this.options.timeoutMs });
+    if (out.code !== 0) return heads;
+    out.stdout.trim().split('\n').forEach((sha, i) => heads.set(unique[i]!, sha));
+    return heads;
   }
 
   private async baseMoved(base: BaseBranch): Promise<boolean> {
