@@ -17,6 +17,10 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'review.verdict': return `  ${e.data.reviewer} → ${e.data.verdict} on ${e.data.taskId} (round ${e.data.round})${e.data.verdict === 'approve' ? '' : `: ${e.data.comments.slice(0, 200)}`}`;
     case 'handoff.sent': return `  ${e.data.from} hands off to ${e.data.to}: ${e.data.intent}`;
     case 'handoff.rejected': return `  handoff ${e.data.handoffId} refused: ${e.data.reason}`;
+    case 'conflict.detected': return `! ${e.data.kind} conflict between ${e.data.branches.join(' and ')} in ${e.data.files.map((f) => f.path).join(', ')}`;
+    case 'conflict.resolved': return `  conflict ${e.data.id} resolved (${e.data.how})`;
+    case 'snapshot.created': return `  snapshot ${e.data.snapshot}: ${e.data.reason}`;
+    case 'rollback.done': return `↶ rolled back to snapshot ${e.data.toSnapshot} (${e.data.branches.length} branch(es))`;
     case 'approval.requested': return `⏸ approval needed [${e.data.approvalId}] (${e.data.trigger}): ${e.data.reason}`;
     case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}`;
     case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent ($${e.data.spentUsd.toFixed(2)} of $${e.data.budgetUsd.toFixed(2)})`;

@@ -40,6 +40,8 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
   try {
     for (;;) {
       const outcome: RunOutcome = await engine.run(workflowId);
+      // Conflict predictions for the last commits finish in the background: wait, so they are printed and logged.
+      await engine.conflictsSettled(workflowId);
       switch (outcome.status) {
         case 'completed':
           if (!options.json) io.stdout.write(`\n${outcome.summary}\nBranches: baton/${workflowId}/<agent> (see them with: git branch --list 'baton/${workflowId}/*')\n`);
