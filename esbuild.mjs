@@ -39,7 +39,7 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   // The engine for the extension, required on first use (src/vscode/engine/engineLoader.ts).
-  { ...node, entryPoints: { engine: 'src/vscode/engine/engineModule.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { engine: 'src/vscode/engine/engineModule.ts' }, outdir: 'dist', external: ['vscode'] },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },

@@ -9,6 +9,11 @@ const secretKey = 'baton.apiKey';
 export class ApiKeyStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
+  /** Fires when the stored key changes, in this window or another. */
+  onDidChange(listener: () => void): vscode.Disposable {
+    return this.secrets.onDidChange((e) => { if (e.key === secretKey) listener(); });
+  }
+
   async get(): Promise<string | undefined> {
     return (await this.secrets.get(secretKey)) || undefined;
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
@@ -19,6 +20,8 @@ export class WorkflowService implements vscode.Disposable {
   private readonly running = new Map<string, OpenedEngine>();
   private readonly paused = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly cleanups = new Map<OpenedEngine, vscode.Disposable[]>();
+  private stale = false;
   private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -28,14 +31,32 @@ export class WorkflowService implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
   ) {
     this.tracker = new ViewActivity();
+    // Settings and the API key are read when the engine opens: after a change, the next use opens
+    // it again (once nothing runs on the old one).
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('baton')) this.stale = true; }),
+      keys.onDidChange(() => { this.stale = true; }),
+    );
   }
 
   /** The engine for the open folder's repository. */
   engine(): Promise<OpenedEngine> {
+    if (this.stale && this.running.size === 0 && this.opened) {
+      const old = this.opened;
+      this.opened = undefined;
+      void old.then((o) => this.retire(o), () => undefined);
+    }
+    this.stale = false;
     this.opened ??= this.open(async () => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       if (!folder) throw new Error('Open the folder of a git repository first: agents work on branches of it.');
-      return loadEngineModule(this.extensionPath).openEngine(folder, { ...engineSettings(await this.keys.get()), approveCommand: askToRunCommand });
+      const m = loadEngineModule(this.extensionPath);
+      const opened = await m.openEngine(folder, { ...engineSettings(await this.keys.get()), approveCommand: askToRunCommand });
+      // Conflicts between the agents' branches become diagnostics on the user's files.
+      const conflicts = new m.ConflictClient(join(this.extensionPath, 'dist', 'server.js'), vscode.Uri.file(opened.repoRoot).toString());
+      const sub = opened.engine.bus.on('*', (e) => void conflicts.observe(e).catch((err: unknown) => this.output.warn(`conflict diagnostics: ${String(err)}`)));
+      this.cleanupOf(opened).push({ dispose: () => { sub.dispose(); conflicts.dispose(); } });
+      return opened;
     }).catch((e: unknown) => {
       this.opened = undefined;
       throw e;
@@ -142,8 +163,20 @@ export class WorkflowService implements vscode.Disposable {
       if (e.type === 'agent.failed' || e.type === 'workflow.failed') this.output.warn(`${e.workflowId} ${e.type}: ${JSON.stringify(e.data)}`);
       this.scheduleRefresh();
     });
-    this.disposables.push({ dispose: () => { sub.dispose(); opened.close(); } });
+    this.cleanupOf(opened).push({ dispose: () => { sub.dispose(); opened.close(); } });
     return opened;
+  }
+
+  private cleanupOf(opened: OpenedEngine): vscode.Disposable[] {
+    let list = this.cleanups.get(opened);
+    if (!list) this.cleanups.set(opened, (list = []));
+    return list;
+  }
+
+  private retire(opened: OpenedEngine): void {
+    // Listeners first, the database last.
+    for (const d of [...(this.cleanups.get(opened) ?? [])].reverse()) d.dispose();
+    this.cleanups.delete(opened);
   }
 
   private async owner(workflowId: string): Promise<OpenedEngine> {
@@ -201,7 +234,9 @@ export class WorkflowService implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.refreshTimer);
-    for (const id of this.running.keys()) void this.owner(id).then((o) => o.engine.cancel(id), () => undefined);
+    // The kill switch for whatever still runs, then every engine closed.
+    for (const [id, opened] of this.running) opened.engine.cancel(id);
+    for (const opened of [...this.cleanups.keys()]) this.retire(opened);
     this.disposables.forEach((d) => d.dispose());
   }
 }

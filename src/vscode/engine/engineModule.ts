@@ -6,3 +6,4 @@ export { createSampleRepository } from '../../core/demo/sampleRepo';
 export { demoScript, demoTask } from '../../core/demo/demoScript';
 export { ScriptedChatModel, scriptedModelName } from '../../core/demo/scriptedChatModel';
 export { errorMessage } from '../../core/errors';
+export { ConflictClient } from './conflictClient';
