@@ -10,4 +10,3 @@ export function ensureNode(): ProvisionedNode;
 export function envWithNode(node: ProvisionedNode, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function ensureChromium(): string;
 export function ensureCodeServer(node: ProvisionedNode): string;
-export function readJson(path: string): unknown;

@@ -3,7 +3,7 @@
 // real-VS-Code tiers code-server 4.139.1 and Debian's Chromium. Plain ESM with no dependencies,
 // because it runs on whatever Node the machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
 
@@ -116,10 +116,6 @@ function ensureNodeHome() {
   const prev = process.env.BATON_FORCE_NODE24;
   process.env.BATON_FORCE_NODE24 = '1';
   try { return ensureNode(); } finally { if (prev === undefined) delete process.env.BATON_FORCE_NODE24; else process.env.BATON_FORCE_NODE24 = prev; }
-}
-
-export function readJson(path) {
-  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 // `node scripts/tools.mjs node|code-server|chromium` prints the provisioned path (used by shell scripts).

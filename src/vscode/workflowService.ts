@@ -75,12 +75,7 @@ export class WorkflowService implements vscode.Disposable {
   /** The demo: a scratch sample repository and the scripted model, shown in the same views. */
   async startDemo(): Promise<string> {
     const m = loadEngineModule(this.extensionPath);
-    this.demo ??= this.open(async () => m.openEngine(m.createSampleRepository(), {
-      endpoint: { baseUrl: 'scripted://baton-demo', model: m.scriptedModelName, apiKey: undefined },
-      createModel: () => new m.ScriptedChatModel(m.demoScript),
-      requestsPerMinute: 10_000,
-      approvalsRequire: ['dependencies', 'deployment', 'schema', 'publicApi', 'largeChange', 'budget'],
-    }));
+    this.demo ??= this.open(async () => m.openEngine(m.createSampleRepository(), m.demoEngineSettings('ask')));
     const opened = await this.demo;
     const id = await opened.engine.start(m.demoTask, { budgetUsd: 1 });
     void this.runInBackground(opened, id, `Demo (scripted model): ${m.demoTask}`);

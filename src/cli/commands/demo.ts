@@ -1,6 +1,7 @@
 import { createSampleRepository } from '../../core/demo/sampleRepo';
-import { demoScript, demoTask } from '../../core/demo/demoScript';
-import { ScriptedChatModel, scriptedModelName } from '../../core/demo/scriptedChatModel';
+import { demoTask } from '../../core/demo/demoScript';
+import { demoEngineSettings } from '../../core/demo/demoSettings';
+import { scriptedModelName } from '../../core/demo/scriptedChatModel';
 import { openEngine } from '../../core/openEngine';
 import type { CliIo } from '../program';
 import { canAsk } from '../prompt';
@@ -21,15 +22,7 @@ export async function demoCommand(flags: Flags, io: CliIo): Promise<number> {
     io.stdout.write(`Baton demo: the agents are driven by Baton's built-in SCRIPTED model (${scriptedModelName}), not a real LLM.\n` +
       `No API key, no network. Working on a scratch repository: ${repo}\n\n`);
   }
-  const opened = await openEngine(repo, {
-    endpoint: { baseUrl: 'scripted://baton-demo', model: scriptedModelName, apiKey: undefined },
-    createModel: () => new ScriptedChatModel(demoScript),
-    concurrency: 4,
-    requestsPerMinute: 10_000,
-    approvalMode: interactive ? 'ask' : 'auto',
-    // The lint script changes package.json: the demo's one approval.
-    approvalsRequire: ['dependencies', 'deployment', 'schema', 'publicApi', 'largeChange', 'budget'],
-  });
+  const opened = await openEngine(repo, demoEngineSettings(interactive ? 'ask' : 'auto'));
   const printing = printEvents(opened.engine, io, Boolean(flags.json));
   try {
     const id = await opened.engine.start(demoTask, { budgetUsd: 1 });

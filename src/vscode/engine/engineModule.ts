@@ -3,7 +3,7 @@
 // model clients weigh a few MB). Not a barrel for imports: nothing imports this file but esbuild.
 export { openEngine } from '../../core/openEngine';
 export { createSampleRepository } from '../../core/demo/sampleRepo';
-export { demoScript, demoTask } from '../../core/demo/demoScript';
-export { ScriptedChatModel, scriptedModelName } from '../../core/demo/scriptedChatModel';
+export { demoTask } from '../../core/demo/demoScript';
+export { demoEngineSettings } from '../../core/demo/demoSettings';
 export { errorMessage } from '../../core/errors';
 export { ConflictClient } from './conflictClient';

@@ -38,10 +38,6 @@ export class PanelHost implements vscode.Disposable {
     this.attach(panel);
   }
 
-  get isOpen(): boolean {
-    return this.panel !== undefined;
-  }
-
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
