@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
 import { BatonError } from '../errors';
+import { processHost } from './processHost';
+import type { ExecResult } from './processHost';
 
 export interface GitRun {
   cwd: string;
@@ -14,24 +15,16 @@ export interface GitRun {
 // configuration is neither needed nor changed). No prompt may ever wait for a person.
 const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off'];
 const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+const maxBuffer = 64 * 1024 * 1024;
 
 /**
  * Runs git and returns its output. Baton calls git directly rather than through simple-git: simple-git
  * waits 50 ms after every command that prints nothing (add, commit, reset, worktree...), which the
  * engine benchmark measured at a quarter of a task's git time (docs/decisions/0008).
  */
-export function runGit(args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    execFile('git', [...baseArgs, ...args], { cwd: run.cwd, env, signal: run.signal, timeout: run.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ stdout, code: 0 });
-      const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-      if (typeof e.code === 'number' && run.okCodes?.includes(e.code)) return resolve({ stdout, code: e.code });
-      if (run.signal?.aborted) return reject(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
-      if (e.code === 'ENOENT') return reject(new BatonError('git was not found on the PATH.', 'Install git 2.38 or newer.', 'git'));
-      if (e.killed) return reject(new BatonError(`git ${args[0]} did not finish within ${(run.timeoutMs ?? 120_000) / 1000} s in ${run.cwd}.`, 'Look for a stuck git process or a leftover .lock file there.', 'git'));
-      reject(new BatonError(`git ${args.join(' ').slice(0, 200)} failed in ${run.cwd}: ${stderr.trim().split('\n')[0] ?? e.message}`, undefined, 'git'));
-    });
-  });
+export async function runGit(args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
+  const result = await processHost.exec({ file: 'git', args: [...baseArgs, ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  return answer(result, run, `git ${args.join(' ').slice(0, 200)}`);
 }
 
 export async function gitOut(args: readonly string[], run: GitRun): Promise<string> {
@@ -42,15 +35,18 @@ export async function gitOut(args: readonly string[], run: GitRun): Promise<stri
  * Runs a short sh script of git commands (arguments as "$1", "$2"... never spliced into the text),
  * with the same identity, environment and limits as runGit. For sequences on a hot path.
  */
-export function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
+export async function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
   const identity = 'git() { command git -c "user.name=Baton agent" -c "user.email=agents@baton.invalid" -c core.quotepath=off "$@"; }';
-  return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', `${identity}\n${script}`, 'sh', ...args], { cwd: run.cwd, env, signal: run.signal, timeout: run.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ stdout, code: 0 });
-      const e = error as NodeJS.ErrnoException & { code?: number | string };
-      if (typeof e.code === 'number' && run.okCodes?.includes(e.code)) return resolve({ stdout, code: e.code });
-      if (run.signal?.aborted) return reject(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
-      reject(new BatonError(`git failed in ${run.cwd}: ${stderr.trim().split('\n')[0] ?? e.message}`, undefined, 'git'));
-    });
-  });
+  const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  return answer(result, run, 'git');
+}
+
+/** Turns a finished process into output, an expected exit code, or an error that says what to do. */
+function answer({ stdout, stderr, error }: ExecResult, run: GitRun, what: string): { stdout: string; code: number } {
+  if (!error) return { stdout, code: 0 };
+  if (typeof error.code === 'number' && run.okCodes?.includes(error.code)) return { stdout, code: error.code };
+  if (run.signal?.aborted) throw new BatonError('The workflow was cancelled.', undefined, 'cancelled');
+  if (error.code === 'ENOENT') throw new BatonError('git was not found on the PATH.', 'Install git 2.38 or newer.', 'git');
+  if (error.killed) throw new BatonError(`${what.split(' ').slice(0, 2).join(' ')} did not finish within ${(run.timeoutMs ?? 120_000) / 1000} s in ${run.cwd}.`, 'Look for a stuck git process or a leftover .lock file there.', 'git');
+  throw new BatonError(`${what} failed in ${run.cwd}: ${stderr.trim().split('\n')[0] || error.message}`, undefined, 'git');
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BatonError } from '../errors';
 import { gitOut, runGit, runShell } from './gitRunner';
 import { Mutex } from './mutex';
+import { processHost } from './processHost';
 
 export interface Workspace {
   path: string;
@@ -54,7 +55,9 @@ export class AgentWorkspaces {
   /** Worktrees this process has set up (created, or found and restored). */
   private readonly ready = new Set<string>();
 
-  constructor(readonly repoDir: string, readonly batonDir: string) {}
+  constructor(readonly repoDir: string, readonly batonDir: string) {
+    processHost.warm();
+  }
 
   async headCommit(): Promise<string> {
     try {
@@ -223,10 +226,12 @@ export class AgentWorkspaces {
     const heads = Object.fromEntries(listed.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
     const parents = [...new Set(Object.values(heads).length ? Object.values(heads) : [base])];
     const record = JSON.stringify({ workflowId, snapshot: n, reason, checkpointId: checkpointId ?? null, base, heads }, null, 2);
-    const sha = await gitOut(['commit-tree', emptyTree, ...parents.flatMap((p) => ['-p', p]), '-m', `Baton snapshot ${n} of ${workflowId}: ${reason}`, '-m', record], { cwd: this.repoDir });
     const ref = `refs/baton/snapshots/${workflowId}/${n}`;
-    await this.repoLock.run(() => runGit(['update-ref', ref, sha], { cwd: this.repoDir }));
-    return { ref, sha, heads };
+    // One process for both steps: a snapshot sits between two waves, on every agent's path.
+    const made = await this.repoLock.run(() => runShell(
+      'ref=$1 tree=$2 subject=$3 record=$4; shift 4; sha=$(git commit-tree "$tree" -m "$subject" -m "$record" "$@") && git update-ref "$ref" "$sha" && echo "$sha"',
+      [ref, emptyTree, `Baton snapshot ${n} of ${workflowId}: ${reason}`, record, ...parents.flatMap((p) => ['-p', p])], { cwd: this.repoDir }));
+    return { ref, sha: made.stdout.trim(), heads };
   }
 
   async diffOf(ws: Workspace, sha: string, maxBytes = 40_000): Promise<string> {
