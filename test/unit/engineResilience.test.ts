@@ -70,6 +70,25 @@ describe('engine: resilience', () => {
     assert.equal(h.of('agent.failed').length, 0);
   });
 
+  it('with no fallback model, an agent whose breaker opens hands its task to its fallback agent (agents.yaml fallback)', async () => {
+    const testPlan = { rationale: 'tests', tasks: [task('t1', ['test'])] };
+    const toTester = { assignments: [{ taskId: 't1', agentId: 'tester', rationale: 'tests', confidence: 0.9 }] };
+    server = await startFakeOpenAI({
+      rules: [{ name: 'tester model down', match: { model: 'tester-model' }, reply: { fault: { kind: 'rateLimited', retryAfterSeconds: 1 } } }],
+      fallback: scriptedTeam(testPlan, toTester, { coder: write('test/a.test.ts') }),
+    });
+    const h = await makeEngine(makeRepo(), server, { team: teamWithModel('tester', 'tester-model'), resilience: { maxRetries: 4, breakerThreshold: 3, breakerCooldownMs: 3_600_000 } });
+    const end = await h.engine.run(await h.engine.start('test a'));
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    assert.deepEqual(h.of('circuit.state').map((e) => [e.agent, e.data.state]), [['tester', 'open']]);
+    assert.equal(server.chatRequests.filter((r) => r.body.model === 'tester-model').length, 3);
+    const [failed] = h.of('agent.failed');
+    assert.deepEqual([failed?.agent, failed?.data.retryable], ['tester', true]);
+    assert.match(failed!.data.error, /circuit breaker open/);
+    assert.deepEqual(h.of('task.routed').map((e) => [e.data.agentId, e.data.strategy]), [['tester', 'llm'], ['coder', 'fallback']]);
+    assert.equal(h.of('model.fallback').length, 0);
+  });
+
   it('a failed optional agent (the documenter\'s model is down) does not fail the workflow, which reports the failed task', async () => {
     server = await startFakeOpenAI({
       rules: [{ name: 'docs model down', match: { model: 'docs-model' }, reply: { fault: { kind: 'serverError', status: 503 } } }],
