@@ -40,7 +40,7 @@ describe('engine: resilience', () => {
     server.failNext({ kind: 'rateLimited', retryAfterSeconds: 1 });
     server.failNext({ kind: 'serverError', status: 503 });
     const repo = makeRepo();
-    const h = await makeEngine(repo, server, { resilience: { callTimeoutMs: 300 } });
+    const h = await makeEngine(repo, server, { resilience: { callTimeoutMs: 1000 } });
     const id = await h.engine.start('do a');
     const end = await h.engine.run(id);
     assert.equal(end.status, 'completed', JSON.stringify(end));

@@ -61,7 +61,7 @@ describe('resilience: model calls', () => {
 
   it('aborts a hanging request at the call timeout and retries it', async () => {
     server = await startFakeOpenAI({ fallback: { text: 'late but here' } });
-    const { gateway } = await gatewayFor(server, { callTimeoutMs: 200 });
+    const { gateway } = await gatewayFor(server, { callTimeoutMs: 1000 });
     server.failNext({ kind: 'hang' });
     const reply = await gateway.chat(ctx, ask);
     assert.equal(reply.content, 'late but here');
