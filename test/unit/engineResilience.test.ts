@@ -5,6 +5,7 @@ import { commitsOn, conversation, makeEngine, scriptedTeam } from '../support/en
 import type { AgentScript } from '../support/engineHarness';
 import { defaultTeamConfig } from '../../src/core/config/defaultTeam';
 import { makeRepo } from '../support/repoBuilder';
+import { ViewActivity } from '../../src/vscode/viewActivity';
 
 // A whole workflow against a failing model endpoint: every fault ends in a retry, a fallback or a clear
 // error, never a hung run, and the workflow's records and branches stay right.
@@ -60,9 +61,14 @@ describe('engine: resilience', () => {
       fallback: scriptedTeam(onePlan, routing, { coder: write('src/a.ts') }),
     });
     const h = await makeEngine(makeRepo(), server, { team: teamWithModel('coder', 'coder-model'), resilience: { maxRetries: 4, breakerThreshold: 2, breakerCooldownMs: 3_600_000, fallbackModels: ['backup-model'] } });
-    const end = await h.engine.run(await h.engine.start('do a'));
+    const id = await h.engine.start('do a');
+    const end = await h.engine.run(id);
     assert.equal(end.status, 'completed', JSON.stringify(end));
     assert.deepEqual(h.of('circuit.state').map((e) => [e.agent, e.data.model, e.data.state]), [['coder', 'coder-model', 'open']]);
+    // The agent monitor (VS Code) said why the coder was slow while it happened.
+    const view = new ViewActivity();
+    for (const e of h.events.slice(0, h.events.findIndex((e) => e.type === 'model.fallback') + 1)) view.observe(e);
+    assert.equal(view.summarize((await h.records.get(id))!).agents.find((a) => a.id === 'coder')?.currentStep, 'on backup-model (coder-model failed)');
     const moved = h.of('model.fallback');
     assert.ok(moved.length >= 2 && moved.every((e) => e.agent === 'coder' && e.data.from === 'coder-model' && e.data.to === 'backup-model'));
     assert.equal(server.chatRequests.filter((r) => r.body.model === 'coder-model').length, 2, 'once open, the coder\'s later turns skip its model');
