@@ -23,6 +23,8 @@ import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
 import type { ModelEndpoint } from './modelEndpoint';
+import { resilienceWith } from './resilience/resilienceOptions';
+import type { ResilienceOptions } from './resilience/resilienceOptions';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 
 export interface EngineOptions {
@@ -46,6 +48,8 @@ export interface EngineOptions {
   onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
+  /** Retries, call timeout, circuit breakers and fallback models (`baton.model.fallbacks`); unset: defaults. */
+  resilience?: Partial<ResilienceOptions>;
 }
 
 export interface StartOptions {
@@ -83,12 +87,15 @@ export class Engine {
     this.graph = buildWorkflowGraph(options.checkpointer);
     this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
     this.pool = bulkhead(Math.max(1, options.concurrency), Number.MAX_SAFE_INTEGER);
+    const resilience = resilienceWith(options.resilience);
     this.gateway = new ModelGateway({
       bus: options.bus,
       limiter: new RateLimiter(options.requestsPerMinute),
       pricing: options.pricing,
       defaultModel: options.endpoint.model,
-      createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model)),
+      // The client's own clock is a backstop only: the gateway's timeout fires first and explains itself.
+      createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model, { timeoutMs: resilience.callTimeoutMs + 5_000 })),
+      resilience,
     });
     if (options.predictConflicts !== false) {
       this.conflicts = new ConflictWatcher(options.repoDir, options.bus);

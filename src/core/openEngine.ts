@@ -27,6 +27,8 @@ export interface EngineSettings {
   allowCommands?: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing?: PriceTable;
+  /** `baton.model.fallbacks`: models tried in order when the main one keeps failing. */
+  fallbackModels?: readonly string[];
   /** The demo's scripted model, or a test's. */
   createModel?: (model: string) => BaseChatModel;
 }
@@ -71,6 +73,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     allowCommands: settings.allowCommands ?? [],
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
+    resilience: { fallbackModels: settings.fallbackModels },
     lessons: async () => lessons.recent(),
     onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
   });

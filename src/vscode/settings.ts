@@ -31,5 +31,6 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     approvalMode: 'ask',
     allowCommands: c.get<string[]>('commands.allow', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
+    fallbackModels: c.get<string[]>('model.fallbacks', []),
   };
 }

@@ -51,6 +51,8 @@ export async function makeEngine(repo: string, server: FakeOpenAI, overrides: En
     allowCommands: [],
     pricing: await Pricing.load({ 'test-model': { inputPerMillion: 1, outputPerMillion: 2 } }),
     ...options,
+    // Backoffs of a few milliseconds: a test never waits out a real one.
+    resilience: { initialDelayMs: 1, maxDelayMs: 10, ...options.resilience },
   });
   return { engine, events, records, of: (type) => events.filter((e) => e.type === type) as never };
 }
