@@ -146,8 +146,13 @@ export class Engine {
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
     const budgetUsd = options.budgetUsd ?? 2;
     const baseCommit = await this.workspaces.headCommit();
+    const baseBranch = await this.workspaces.currentBranch();
+    if (!baseBranch) {
+      throw new BatonError(`${this.options.repoDir} is on a detached HEAD (at ${baseCommit.slice(0, 7)}): Baton's agents branch off your current branch, and their work is merged back into it.`,
+        'Check out a branch first (e.g. `git switch -c my-feature`), then start the workflow again.', 'usage');
+    }
     await this.options.records.create({ id, task, mode, status: 'queued', budgetUsd, costUsd: 0, baseCommit, createdAt: now, updatedAt: now, progress: { done: 0, total: 0 } });
-    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model });
+    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model, baseBranch });
     return id;
   }
 
