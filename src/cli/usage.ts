@@ -7,7 +7,7 @@ export const usage = `baton ${version}: run a team of LLM agents on a git reposi
 Usage:
   baton run "<task>" [--repo DIR] [--mode centralized|hierarchical|event-driven] [--budget USD]
                      [--concurrency N] [--model NAME] [--base-url URL] [--approve ask|auto|never]
-                     [--json] [--detach]
+                     [--json] [--detach] [--yes]
   baton status <id> | list
   baton approve <id> [approvalId] | reject <id> [approvalId] [--reason TEXT]
   baton resume <id> | cancel <id> | rollback <id> [--to SNAPSHOT]
@@ -18,6 +18,7 @@ Options:
   -h, --help       show this help
   -V, --version    print the version
   --json           print events as JSON Lines, one a line
+  -y, --yes        start without asking after the cost estimate
 
 Environment:
   BATON_API_KEY (else OPENAI_API_KEY), BATON_BASE_URL, BATON_MODEL

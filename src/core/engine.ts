@@ -5,6 +5,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { bulkhead } from 'cockatiel';
 import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
+import { estimateCost } from './cost/estimate';
+import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
@@ -70,6 +72,9 @@ export type RunOutcome =
 export function newWorkflowId(now = new Date()): string {
   return `wf-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
 }
+
+/** A workflow's budget when neither the caller nor the settings give one. */
+export const defaultBudgetUsd = 2;
 
 /**
  * The one façade the CLI, the extension and the HTTP API call. It owns the compiled graph, the
@@ -142,13 +147,23 @@ export class Engine {
     return this.options.bus;
   }
 
+  /**
+   * What a workflow for `task` will likely cost, before anything is sent: the prompts Baton will
+   * send times the work a plan usually holds, refined by what earlier workflows here cost.
+   */
+  async estimate(task: string): Promise<CostEstimate> {
+    const past = (await this.options.records.list()).filter((r) => r.status === 'completed').map((r) => r.costUsd);
+    const lessons = (await this.options.lessons?.()) ?? [];
+    return estimateCost({ task, team: this.options.team, model: this.options.endpoint.model, pricing: this.options.pricing, lessons, pastCostsUsd: past });
+  }
+
   /** Records a new workflow and announces it; run() does the work. */
   async start(task: string, options: StartOptions = {}): Promise<string> {
     if (!task.trim()) throw new BatonError('The task is empty.', 'Describe the job, e.g. baton run "add input validation to the signup form".', 'usage');
     const id = newWorkflowId();
     const now = new Date().toISOString();
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
-    const budgetUsd = options.budgetUsd ?? 2;
+    const budgetUsd = options.budgetUsd ?? defaultBudgetUsd;
     const baseCommit = await this.workspaces.headCommit();
     const baseBranch = await this.workspaces.currentBranch();
     if (!baseBranch) {

@@ -46,6 +46,7 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const repo = makeRepo();
     const run = await baton(['run', 'add greet and a dependency'], repo, env);
     assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /^Cost: estimated \d+k tokens; no price is known for test-model \(set baton\.model\.pricing, or 0 for a local model\), budget \$2\.00$/m, 'the estimate comes first');
     const id = /▶ (wf-\S+):/.exec(run.stdout)?.[1];
     assert.ok(id, run.stdout);
     assert.match(run.stderr, new RegExp(`baton approve ${id} <approvalId>`));
