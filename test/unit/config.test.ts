@@ -90,7 +90,7 @@ describe('team config (.baton/agents.yaml)', () => {
     assert.deepEqual(team.feedback, { maxRounds: 3 });
     assert.deepEqual(team.limits, { maxSteps: 40, timeoutSeconds: 900, maxReactions: 20, maxDepth: 2 });
     assert.equal(team.mode, undefined);
-    assert.deepEqual(team.check, { command: 'npm test' });
+    assert.deepEqual(team.check, { command: 'npm test', timeoutSeconds: 600, fixRounds: 1 });
   });
 
   it('keeps the built-in agents when the file sets policies only', async () => {
