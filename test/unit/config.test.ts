@@ -111,6 +111,11 @@ describe('team config (.baton/agents.yaml)', () => {
     assert.deepEqual(error.issues.map((issue) => [issue.path, issue.line, issue.column]), [['agents[0].tools[1]', 5, 24]]);
   });
 
+  it('refuses the agent id "integration", which names the branch where Baton merges the agents\' work', async () => {
+    const error = await rejected(lines('agents:', '  - id: integration', '    role: Merges', '    capabilities: [merge]'));
+    assert.match(error.message, /agents\[0\]\.id: "integration" is reserved for the branch where Baton merges the agents' work: give this agent another id/);
+  });
+
   it('reports duplicate ids, a bad fallback and bad ids together', async () => {
     const error = await rejected(
       lines(
