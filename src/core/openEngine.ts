@@ -27,6 +27,10 @@ export interface EngineSettings {
   allowCommands?: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing?: PriceTable;
+  /** The project's check, run on the integrated result; agents.yaml check.command wins. */
+  checkCommand?: string;
+  /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees). */
+  keepWorktrees?: boolean;
   /** The demo's scripted model, or a test's. */
   createModel?: (model: string) => BaseChatModel;
 }
@@ -73,6 +77,8 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     pricing: await Pricing.load(settings.pricing),
     lessons: async () => lessons.recent(),
     onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    checkCommand: settings.checkCommand,
+    keepWorktrees: settings.keepWorktrees ?? false,
   });
   return {
     engine, team, repoRoot: root, batonDir,

@@ -31,5 +31,7 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     approvalMode: 'ask',
     allowCommands: c.get<string[]>('commands.allow', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
+    checkCommand: c.get<string>('check.command', '').trim() || undefined,
+    keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
   };
 }
