@@ -52,7 +52,7 @@ describe('landing the result on the user\'s branch', () => {
     git(repo, 'commit', '--quiet', '-am', 'user changes a');
     const before = git(repo, 'rev-parse', 'HEAD');
     assert.equal(await refused(land(repo, head)),
-      'Your branch main has commits that conflict with the agents\' work (result) in src/a.ts. Merge it yourself (git merge result) and resolve the conflicts, then run baton resume wf-1; or reject the merge (baton reject wf-1 merge) and keep the result on result.');
+      'Your branch main has commits that conflict with the agents\' work (result) in src/a.ts. Merge it yourself (git merge result) and resolve the conflicts, then run baton resume wf-1; or leave it with baton cancel wf-1, which keeps the result on result.');
     assert.equal(git(repo, 'rev-parse', 'HEAD'), before);
     assert.equal(git(repo, 'status', '--porcelain'), '');
   });

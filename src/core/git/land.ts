@@ -50,7 +50,7 @@ export async function landOnUserBranch(repoDir: string, req: LandRequest): Promi
     const { tree, conflicted } = parseMergeTree(dry.stdout);
     if (dry.code === 1) {
       throw new MergeBlocked(`Your branch ${into} has commits that conflict with the agents' work (${req.branch}) in ${list(conflicted)}.`,
-        `Merge it yourself (git merge ${req.branch}) and resolve the conflicts, then run ${resume}; or reject the merge (baton reject ${req.workflowId} merge) and keep the result on ${req.branch}.`);
+        `Merge it yourself (git merge ${req.branch}) and resolve the conflicts, then run ${resume}; or leave it with baton cancel ${req.workflowId}, which keeps the result on ${req.branch}.`);
     }
     changed = parseNulList((await runGit(['diff', '-z', '--name-only', '--no-renames', from, tree], run)).stdout);
   }
