@@ -25,7 +25,7 @@ import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
 import type { ModelEndpoint } from './modelEndpoint';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
-import { cleanUpWorkflow, integrationSummary } from './workflowEnd';
+import { checkSettings, cleanUpWorkflow, integrationSummary } from './workflowEnd';
 
 export interface EngineOptions {
   repoDir: string;
@@ -334,17 +334,10 @@ export class Engine {
         return decision;
       },
       lessons,
-      check: this.check(),
+      check: checkSettings(o.team, o.checkCommand),
       merge: o.mergeOnApproval !== false,
       signal,
     };
-  }
-
-  private check(): EngineContext['check'] {
-    const { team, checkCommand } = this.options;
-    const command = team.check?.command ?? checkCommand;
-    if (!command) return undefined;
-    return { command, timeoutMs: (team.check?.timeoutSeconds ?? 600) * 1000, fixRounds: team.check?.fixRounds ?? 1 };
   }
 
   /** What the integrate step found: which agents' branches merged, which conflict or break the check, and why. */
