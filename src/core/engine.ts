@@ -351,7 +351,7 @@ export class Engine {
     await this.conflictsSettled(workflowId);
     const record = await this.record(workflowId);
     const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
-    await cleanUpWorkflow(this.workspaces, this.conflicts, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
+    await cleanUpWorkflow(this.workspaces, this.conflicts, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
   /** The outcome of a workflow that already ended, without announcing it again. */

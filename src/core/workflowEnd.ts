@@ -1,4 +1,5 @@
 import type { TeamConfig } from './config/teamSchema';
+import type { EventBus } from './events/eventBus';
 import type { ConflictWatcher } from './git/conflictScan';
 import type { CheckSettings } from './graph/checkRun';
 import type { AgentWorkspaces } from './git/workspaces';
@@ -29,9 +30,12 @@ export function integrationSummary(state: Partial<WorkflowStateType>): string {
  * user keeps them (baton.git.keepWorktrees). Every head stays under refs/baton/trash/<id>/ended/;
  * the integration branch stays when it holds a result that did not land. Returns what was removed.
  */
-export async function cleanUpWorkflow(workspaces: AgentWorkspaces, conflicts: ConflictWatcher | undefined, workflowId: string, state: Partial<WorkflowStateType>, keep: boolean): Promise<string[]> {
+export async function cleanUpWorkflow(workspaces: AgentWorkspaces, conflicts: ConflictWatcher | undefined, bus: Pick<EventBus, 'emit'>, workflowId: string, state: Partial<WorkflowStateType>, keep: boolean): Promise<string[]> {
+  const open = [...(conflicts?.current(workflowId) ?? []).map((c) => c.id), ...(state.integration?.conflicts ?? []).map((c) => c.id)];
   conflicts?.forget(workflowId);
   if (keep) return [];
+  // Their branches are going: the editor must not keep marking lines for them.
+  for (const id of new Set(open)) bus.emit(workflowId, 'conflict.resolved', { id, how: 'obsolete', detail: 'the workflow ended and its branches were removed' });
   const unlanded = !!state.integration?.merged.length && !state.landed;
   return workspaces.removeWorkflow(workflowId, unlanded);
 }

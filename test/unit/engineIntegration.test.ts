@@ -73,6 +73,21 @@ describe('engine: integration and the project\'s check', () => {
     assert.equal(integration?.check?.ok, false);
     assert.deepEqual(integration?.conflicts.map((c) => c.agents), [['coder', 'tester']]);
     assert.match(outcome.status === 'completed' ? outcome.summary : '', /The check failed: `! \(test -f src\/a.txt && test -f src\/b.txt\)` exited with code 1/);
+    assert.deepEqual(h.of('conflict.resolved').map((e) => e.data.id), [], 'kept branches keep their conflicts');
+  });
+
+  it('clears the conflicts of a workflow whose branches were removed, so the editor stops marking them', async () => {
+    server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
+      coder: { work: () => write('src/a.txt', 'a\n') },
+      tester: { work: () => write('src/b.txt', 'b\n') },
+    }) });
+    const repo = makeRepo({ 'src/keep.txt': 'base\n' });
+    const h = await makeEngine(repo, server, { checkCommand: '! (test -f src/a.txt && test -f src/b.txt)', keepWorktrees: false });
+    const id = await h.engine.start('add a and b');
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    const detected = h.of('conflict.detected').map((e) => e.data.id);
+    assert.equal(detected.length, 1);
+    assert.deepEqual(h.of('conflict.resolved').map((e) => [e.data.id, e.data.how]), [[detected[0], 'obsolete']]);
   });
 
   it('does not blame anyone for a check that already fails on the base commit', async () => {
