@@ -25,6 +25,8 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}`;
     case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent ($${e.data.spentUsd.toFixed(2)} of $${e.data.budgetUsd.toFixed(2)})`;
     case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) in ${(e.data.durationMs / 1000).toFixed(1)} s, $${e.data.costUsd.toFixed(4)}`;
+    case 'circuit.state': return `${e.data.state === 'closed' ? '  ' : '! '}circuit for ${e.data.agentId} on ${e.data.model} ${e.data.state}${e.data.reason ? `: ${e.data.reason}` : ''}`;
+    case 'model.fallback': return `! ${who}: ${e.data.from} failed, trying ${e.data.to} (${e.data.reason})`;
     case 'workflow.failed': return `✖ failed: ${e.data.error}`;
     case 'workflow.cancelled': return `■ cancelled${e.data.reason ? `: ${e.data.reason}` : ''}`;
     default: return undefined;

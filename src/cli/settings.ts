@@ -59,6 +59,7 @@ export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
       requestsPerMinute: env.BATON_RPM ? Number(env.BATON_RPM) : undefined,
       approvalsRequire: require as ApprovalTrigger[] | undefined,
       approvalMode: approve,
+      fallbackModels: env.BATON_MODEL_FALLBACKS ? env.BATON_MODEL_FALLBACKS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       allowCommands: env.BATON_ALLOW_COMMANDS ? env.BATON_ALLOW_COMMANDS.split('\n').map((s) => s.trim()).filter(Boolean) : [],
       checkCommand: checkCommand(flags.check),
       keepWorktrees: flags['keep-worktrees'] === true || ['1', 'true', 'yes'].includes((env.BATON_KEEP_WORKTREES ?? '').toLowerCase()),

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
 
 const run = promisify(execFile);
@@ -22,8 +23,6 @@ export interface DoctorInput {
   timeoutMs?: number;
 }
 
-/** The minimum git: `git merge-tree --write-tree` predicts conflicts without a working tree. */
-export const minimumGit = [2, 38] as const;
 
 /** Everything Baton needs, checked the way a user would ask "why doesn't it work?". */
 export async function runDoctor(input: DoctorInput): Promise<Check[]> {
@@ -43,16 +42,11 @@ export async function runDoctor(input: DoctorInput): Promise<Check[]> {
 
 async function checkGit(): Promise<Check> {
   const name = 'git';
-  try {
-    const { stdout } = await run('git', ['--version']);
-    const [major = 0, minor = 0] = (stdout.match(/(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
-    const ok = major > minimumGit[0] || (major === minimumGit[0] && minor >= minimumGit[1]);
-    return ok
-      ? { name, status: 'ok', detail: stdout.trim() }
-      : { name, status: 'fail', detail: `${stdout.trim()} is older than ${minimumGit.join('.')}.`, fix: `Install git ${minimumGit.join('.')} or newer: Baton predicts conflicts with \`git merge-tree --write-tree\`.` };
-  } catch {
-    return { name, status: 'fail', detail: 'git was not found on the PATH.', fix: 'Install git 2.38 or newer and make sure `git --version` works in a terminal.' };
-  }
+  const version = await gitVersion();
+  if (!version) return { name, status: 'fail', detail: 'git was not found on the PATH.', fix: `Install git ${minimumGit.join('.')} or newer and make sure \`git --version\` works in a terminal.` };
+  return version.ok
+    ? { name, status: 'ok', detail: version.text }
+    : { name, status: 'fail', detail: `${version.text} is older than ${minimumGit.join('.')}.`, fix: `Install git ${minimumGit.join('.')} or newer: Baton predicts conflicts with \`git merge-tree --write-tree\`.` };
 }
 
 async function checkRepository(dir: string): Promise<Check> {

@@ -24,6 +24,8 @@ import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
 import type { ModelEndpoint } from './modelEndpoint';
+import { resilienceWith } from './resilience/resilienceOptions';
+import type { ResilienceOptions } from './resilience/resilienceOptions';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 import { checkSettings, cleanUpWorkflow, integrationSummary } from './workflowEnd';
 
@@ -54,6 +56,8 @@ export interface EngineOptions {
   mergeOnApproval?: boolean;
   /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees); off: removed. */
   keepWorktrees?: boolean;
+  /** Retries, call timeout, circuit breakers and fallback models (`baton.model.fallbacks`); unset: defaults. */
+  resilience?: Partial<ResilienceOptions>;
 }
 
 export interface StartOptions {
@@ -93,12 +97,15 @@ export class Engine {
     this.graph = buildWorkflowGraph(options.checkpointer);
     this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
     this.pool = bulkhead(Math.max(1, options.concurrency), Number.MAX_SAFE_INTEGER);
+    const resilience = resilienceWith(options.resilience);
     this.gateway = new ModelGateway({
       bus: options.bus,
       limiter: new RateLimiter(options.requestsPerMinute),
       pricing: options.pricing,
       defaultModel: options.endpoint.model,
-      createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model)),
+      // The client's own clock is a backstop only: the gateway's timeout fires first and explains itself.
+      createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model, { timeoutMs: resilience.callTimeoutMs + 5_000 })),
+      resilience,
     });
     if (options.predictConflicts !== false) {
       this.conflicts = new ConflictWatcher(options.repoDir, options.bus);
@@ -149,8 +156,13 @@ export class Engine {
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
     const budgetUsd = options.budgetUsd ?? 2;
     const baseCommit = await this.workspaces.headCommit();
+    const baseBranch = await this.workspaces.currentBranch();
+    if (!baseBranch) {
+      throw new BatonError(`${this.options.repoDir} is on a detached HEAD (at ${baseCommit.slice(0, 7)}): Baton's agents branch off your current branch, and their work is merged back into it.`,
+        'Check out a branch first (e.g. `git switch -c my-feature`), then start the workflow again.', 'usage');
+    }
     await this.options.records.create({ id, task, mode, status: 'queued', budgetUsd, costUsd: 0, baseCommit, createdAt: now, updatedAt: now, progress: { done: 0, total: 0 } });
-    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model });
+    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model, baseBranch });
     return id;
   }
 

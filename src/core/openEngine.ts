@@ -31,6 +31,8 @@ export interface EngineSettings {
   checkCommand?: string;
   /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees). */
   keepWorktrees?: boolean;
+  /** `baton.model.fallbacks`: models tried in order when the main one keeps failing. */
+  fallbackModels?: readonly string[];
   /** The demo's scripted model, or a test's. */
   createModel?: (model: string) => BaseChatModel;
 }
@@ -75,6 +77,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     allowCommands: settings.allowCommands ?? [],
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
+    resilience: { fallbackModels: settings.fallbackModels },
     lessons: async () => lessons.recent(),
     onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
     checkCommand: settings.checkCommand,

@@ -33,5 +33,6 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     pricing: c.get<PriceTable>('model.pricing', {}),
     checkCommand: c.get<string>('check.command', '').trim() || undefined,
     keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
+    fallbackModels: c.get<string[]>('model.fallbacks', []),
   };
 }

@@ -31,6 +31,9 @@ export class ViewActivity {
       case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
       case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `last task ${e.data.taskId}`; } break;
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
+      // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
+      case 'circuit.state': if (agent) agent.currentStep = e.data.state === 'open' ? `${e.data.model} failing, circuit open` : e.data.state === 'half-open' ? `trying ${e.data.model} again` : agent.currentStep; break;
+      case 'model.fallback': if (agent) agent.currentStep = `on ${e.data.to} (${e.data.from} failed)`; break;
       case 'cost.recorded': live.costUsd = e.data.totalUsd ?? (live.costUsd ?? 0) + e.data.usd; if (agent) agent.costUsd += e.data.usd; break;
       case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;
       case 'workflow.paused': live.status = e.data.reason === 'budget' || e.data.reason === 'merge' ? 'paused' : 'waiting'; break;

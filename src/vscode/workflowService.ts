@@ -155,7 +155,9 @@ export class WorkflowService implements vscode.Disposable {
     const opened = await factory();
     const sub = opened.engine.bus.on('*', (e) => {
       this.tracker.observe(e);
-      if (e.type === 'agent.failed' || e.type === 'workflow.failed') this.output.warn(`${e.workflowId} ${e.type}: ${JSON.stringify(e.data)}`);
+      if (e.type === 'agent.failed' || e.type === 'workflow.failed' || e.type === 'model.fallback' || (e.type === 'circuit.state' && e.data.state === 'open')) {
+        this.output.warn(`${e.workflowId} ${e.type}: ${JSON.stringify(e.data)}`);
+      }
       this.scheduleRefresh();
     });
     this.cleanupOf(opened).push({ dispose: () => { sub.dispose(); opened.close(); } });

@@ -55,6 +55,8 @@ export async function makeEngine(repo: string, server: FakeOpenAI, overrides: En
     keepWorktrees: true,
     mergeOnApproval: false,
     ...options,
+    // Backoffs of a few milliseconds: a test never waits out a real one.
+    resilience: { initialDelayMs: 1, maxDelayMs: 10, ...options.resilience },
   });
   return { engine, events, records, of: (type) => events.filter((e) => e.type === type) as never };
 }

@@ -234,10 +234,19 @@ export const workflowFailed = z.object({
 
 export const workflowCancelled = z.object({ reason: z.string().optional(), costUsd: usd.optional() });
 
+/** A per-agent circuit breaker guarding one model changed state (cool-down in retryAfterMs when it opens). */
 export const circuitState = z.object({
-  /** What the breaker guards, e.g. a model name. */
-  circuit: z.string().min(1),
+  agentId: id,
+  model: z.string().min(1),
   state: z.enum(['open', 'half-open', 'closed']),
   reason: z.string().optional(),
   retryAfterMs: count.optional(),
+});
+
+/** A model call moved to the next of `baton.model.fallbacks`: the model failed after its retries, or its breaker is open. */
+export const modelFallback = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  reason: z.string().min(1),
+  taskId: id.optional(),
 });

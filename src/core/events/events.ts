@@ -50,6 +50,7 @@ export const batonEventSchema = z.discriminatedUnion('type', [
   workflowEvent('workflow.failed', data.workflowFailed),
   workflowEvent('workflow.cancelled', data.workflowCancelled),
   workflowEvent('circuit.state', data.circuitState),
+  workflowEvent('model.fallback', data.modelFallback),
 ]);
 
 /** One event as stored and sent, defaults applied. */

@@ -12,12 +12,27 @@ export interface RepositoryPaths {
   batonDir: string;
 }
 
+/** The minimum git: `git merge-tree --write-tree` predicts conflicts without a working tree. */
+export const minimumGit = [2, 38] as const;
+
+/** The installed git's version line, and whether it is recent enough; undefined when there is no git. */
+export async function gitVersion(): Promise<{ text: string; ok: boolean } | undefined> {
+  let text: string;
+  try {
+    text = (await run('git', ['--version'])).stdout.trim();
+  } catch {
+    return undefined;
+  }
+  const [major = 0, minor = 0] = (text.match(/(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
+  return { text, ok: major > minimumGit[0] || (major === minimumGit[0] && minor >= minimumGit[1]) };
+}
+
 /** Finds the repository of `dir`, or says clearly why Baton cannot work there. */
 export async function findRepository(dir: string): Promise<RepositoryPaths> {
-  try {
-    await run('git', ['--version']);
-  } catch {
-    throw new BatonError('git was not found on the PATH.', 'Install git 2.38 or newer and make sure `git --version` works.', 'config');
+  const version = await gitVersion();
+  if (!version) throw new BatonError('git was not found on the PATH.', `Install git ${minimumGit.join('.')} or newer and make sure \`git --version\` works.`, 'config');
+  if (!version.ok) {
+    throw new BatonError(`${version.text} is older than ${minimumGit.join('.')}, which Baton needs.`, `Install git ${minimumGit.join('.')} or newer: Baton predicts conflicts with \`git merge-tree --write-tree\`.`, 'config');
   }
   let top: string;
   let common: string;

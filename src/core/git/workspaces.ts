@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatonError } from '../errors';
+import { BatonError, errorMessage } from '../errors';
 import { gitOut, runGit, runShell } from './gitRunner';
 import { Mutex } from './mutex';
 import { processHost } from './processHost';
@@ -67,6 +67,12 @@ export class AgentWorkspaces {
     processHost.warm();
   }
 
+  /** The branch the user is on; undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    const r = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: this.repoDir, okCodes: [1] });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
   async headCommit(): Promise<string> {
     try {
       return await gitOut(['rev-parse', '--verify', 'HEAD'], { cwd: this.repoDir });
@@ -82,7 +88,13 @@ export class AgentWorkspaces {
 
   async ensure(workflowId: string, agentId: string, base: string): Promise<Workspace> {
     const ws = this.workspaceOf(workflowId, agentId);
-    if (this.ready.has(ws.path)) return ws;
+    if (this.ready.has(ws.path)) {
+      if (existsSync(join(ws.path, '.git'))) return ws;
+      // Deleted by hand while the workflow ran: made again from the branch, where every commit is.
+      this.ready.delete(ws.path);
+      this.clean.delete(ws.path);
+      this.pruned = false;
+    }
     let creating = this.creating.get(ws.path);
     if (!creating) {
       creating = this.create(ws, workflowId, base).finally(() => this.creating.delete(ws.path));
@@ -94,6 +106,8 @@ export class AgentWorkspaces {
   private async create(ws: Workspace, workflowId: string, base: string): Promise<Workspace> {
     await this.repoLock.run(async () => {
       if (existsSync(join(ws.path, '.git'))) return;
+      // A folder left without its .git (deleted by hand in part) is set aside, not deleted.
+      if (existsSync(ws.path)) renameSync(ws.path, `${ws.path}.orphaned-${Date.now().toString(36)}`);
       mkdirSync(join(this.batonDir, 'worktrees', workflowId), { recursive: true });
       // Forget worktrees deleted by hand, once per process rather than per agent.
       if (!this.pruned) {
@@ -106,7 +120,13 @@ export class AgentWorkspaces {
       const start = exists ? base : await this.endedHead(workflowId, ws.branch.split('/').pop()!) ?? base;
       // Only the registration is repository-wide and must be serialized; filling the working tree
       // touches this worktree alone, so it happens below, in parallel with other agents'.
-      await runGit(exists ? ['worktree', 'add', '--quiet', '--no-checkout', ws.path, ws.branch] : ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-b', ws.branch, ws.path, start], { cwd: this.repoDir });
+      await runGit(exists ? ['worktree', 'add', '--quiet', '--no-checkout', ws.path, ws.branch] : ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-b', ws.branch, ws.path, start], { cwd: this.repoDir })
+        .catch((error: unknown) => {
+          const where = /already (?:checked out|used by worktree) at '([^']+)'/.exec(errorMessage(error))?.[1];
+          if (!where) throw error;
+          throw new BatonError(`Branch ${ws.branch} is checked out in ${where}, so the agent cannot have it in its own worktree.`,
+            `Switch ${where} to another branch (e.g. \`git -C "${where}" switch -\`), then resume the workflow. The branch and its commits are unchanged.`, 'git');
+        });
     });
     // Fills a new worktree; for one found after a restart, discards what a cut-short run left behind.
     await runGit(['reset', '--hard', '--quiet'], { cwd: ws.path });

@@ -5,7 +5,7 @@ import { BatonError } from '../errors';
 
 export interface ModelOptions {
   timeoutMs?: number;
-  /** LangChain's own retries; the resilience layer may take over. */
+  /** LangChain's own retries: off by default, because the gateway's resilience layer retries (one layer, one backoff). */
   maxRetries?: number;
 }
 
@@ -28,7 +28,7 @@ export function createChatModel(endpoint: ModelEndpoint, model: string, options:
     apiKey: endpoint.apiKey ?? 'not-needed-for-a-local-endpoint',
     configuration: { baseURL: endpoint.baseUrl },
     timeout: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 2,
+    maxRetries: options.maxRetries ?? 0,
     temperature: 0,
   });
 }

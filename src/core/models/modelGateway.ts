@@ -6,6 +6,9 @@ import { z } from 'zod';
 import type { Pricing } from '../cost/pricing';
 import { BatonError } from '../errors';
 import type { EventBus } from '../events/eventBus';
+import { ModelResilience } from '../resilience/modelResilience';
+import { resilienceWith } from '../resilience/resilienceOptions';
+import type { ResilienceOptions } from '../resilience/resilienceOptions';
 import type { RateLimiter } from './rateLimiter';
 
 export interface CallContext {
@@ -32,12 +35,15 @@ export interface GatewayOptions {
   createModel: (model: string) => BaseChatModel;
   /** Re-asks after a reply that does not fit the schema, before failing cleanly. */
   maxRepairs?: number;
+  /** Retries, timeouts, breakers and fallback models; unset fields take Baton's defaults. */
+  resilience?: Partial<ResilienceOptions>;
 }
 
 /**
  * Every model call of a workflow goes through here: the shared rate limit, the cancellation
- * signal, cost accounting (cost.recorded) and structured output with repair. Graph nodes never
- * talk to a model client directly.
+ * signal, retries, timeouts, circuit breakers and fallback models (ModelResilience), cost
+ * accounting (cost.recorded) and structured output with repair. Graph nodes never talk to a model
+ * client directly.
  */
 export class ModelGateway {
   private readonly models = new Map<string, BaseChatModel>();
@@ -46,7 +52,11 @@ export class ModelGateway {
   /** Servers without json_schema support answer 400; after one such answer Baton uses tool calling. */
   private jsonSchemaSupported = true;
 
-  constructor(private readonly options: GatewayOptions) {}
+  private readonly resilience: ModelResilience;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.resilience = new ModelResilience(resilienceWith(options.resilience), options.bus, options.limiter);
+  }
 
   spentUsd(workflowId: string): number {
     return this.spent.get(workflowId) ?? 0;
@@ -58,18 +68,14 @@ export class ModelGateway {
   }
 
   async chat(ctx: CallContext, messages: BaseMessage[], tools?: ToolDefinition[], callOptions: Record<string, unknown> = {}): Promise<AIMessage> {
-    const name = ctx.model ?? this.options.defaultModel;
-    const base = this.model(name);
-    await this.options.limiter.acquire(ctx.signal);
-    const runnable = tools?.length && base.bindTools ? base.bindTools(tools, callOptions) : base;
-    let reply: BaseMessage;
-    try {
-      reply = await runnable.invoke(messages, { signal: ctx.signal, ...(tools?.length ? {} : callOptions) });
-    } catch (e) {
-      throw classifyModelError(e, name, ctx.signal);
-    }
+    const primary = ctx.model ?? this.options.defaultModel;
+    const { value: reply, model } = await this.resilience.call(ctx, primary, (name, signal) => {
+      const base = this.model(name);
+      const runnable = tools?.length && base.bindTools ? base.bindTools(tools, callOptions) : base;
+      return runnable.invoke(messages, { signal, ...(tools?.length ? {} : callOptions) });
+    });
     const message = reply instanceof AIMessage ? reply : new AIMessage({ content: String(reply.content) });
-    this.record(ctx, name, messages, message);
+    this.record(ctx, model, messages, message);
     return message;
   }
 
@@ -158,18 +164,4 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   } catch (e) {
     return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
   }
-}
-
-/** Turns a client error into one that says what to do; keeps the provider's words. */
-export function classifyModelError(e: unknown, model: string, signal?: AbortSignal): Error {
-  if (signal?.aborted) return new BatonError('The workflow was cancelled.', undefined, 'cancelled');
-  if (!(e instanceof Error)) return new BatonError(String(e), undefined, 'model');
-  const cause = e.cause as { status?: number; code?: string } | undefined;
-  const status = (e as { status?: number }).status ?? cause?.status;
-  const code = (e as { code?: string }).code ?? cause?.code;
-  if (status === 401 || status === 403) return new BatonError(`The model endpoint rejected the API key (HTTP ${status}).`, 'Run "Baton: Set API Key" or set BATON_API_KEY.', 'model');
-  if (code === 'context_length_exceeded' || e.name === 'ContextOverflowError') return new BatonError(`The conversation is too long for ${model}: ${e.message}`, 'Split the task into smaller ones, or use a model with a larger context window.', 'model');
-  if (status === 404) return new BatonError(`The endpoint does not know the model "${model}" (HTTP 404).`, 'Check baton.model.name (or BATON_MODEL).', 'model');
-  if (status === 429) return new BatonError(`The model endpoint is rate limiting Baton (HTTP 429): ${e.message}`, 'Lower baton.rateLimit.requestsPerMinute or baton.concurrency, or try again later.', 'model');
-  return new BatonError(`The model call failed${status ? ` (HTTP ${status})` : ''}: ${e.message}`, undefined, 'model');
 }
