@@ -32,6 +32,7 @@ describe('engine: merging the result into the user\'s branch', () => {
     assert.deepEqual(first.status === 'waiting' && first.approvals.map((p) => [p.approvalId, p.trigger, p.files]), [['merge', 'merge', ['src/a.ts']]]);
     assert.match(first.status === 'waiting' ? first.approvals[0]!.reason : '', new RegExp(`Merge the agents' work \\(baton/${id}/integration: coder; 1 file\\(s\\)\\) into your current branch\\?`));
     assert.equal(readFileSync(join(repo, 'src/a.ts'), 'utf8'), 'export const a = 1;\n', 'nothing lands before the approval');
+    assert.equal(h.of('snapshot.created').at(-1)?.data.reason, 'before the end', 'a snapshot before the merge approval, as before any other');
 
     // Meanwhile the user works on other files.
     writeFileSync(join(repo, 'src/notes.md'), 'my unsaved notes\n');

@@ -44,7 +44,9 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const update: WorkflowUpdate = Object.keys(results).length ? { results } : {};
   const unsettled = state.plan.some((t) => { const r = all()[t.id]; return !r || r.status === 'needs-approval'; });
   // A sub-workflow's waves are covered by its parent's snapshots, which list every branch of the workflow.
-  if (unsettled && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
+  // The merge approval is an approval like the others: the branches as they are before it are recorded too.
+  const askingMerge = !unsettled && ctx.merge && !state.integration?.redo && hasResult(state, ctx.baseCommit) && !state.approvals[mergeApprovalId];
+  if ((unsettled || askingMerge) && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
   if (state.mode !== 'event-driven') return update;
   const spent = ctx.gateway.spentUsd(state.workflowId);
   const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, !(state.budgetUsd > 0 && spent >= state.budgetUsd));
