@@ -139,15 +139,14 @@ function summary(par: Run, seq: Run): string {
   const beyond = par.wallMs - par.idealMs;
   const git = g.worktree + g.git + g.commit;
   const total = (list: Span[]) => list.reduce((a, b) => a + b.end - b.start, 0);
-  const tasks = taskIds.flat().length;
   return `**In short:** of the ${ms(beyond)} ms the median parallel run took beyond the ideal, ${ms(git)} ms (${(100 * git / beyond).toFixed(0)}%) were git
 calls on the critical path (worktree creation ${ms(g.worktree)}, the tasks' other git calls ${ms(g.git)}, commits ${ms(g.commit)}), and the
 model-call plumbing (request, response, tool, timer) ${ms(g.request + g.response + g.tool + g.overshoot)} ms. The engine's one JavaScript thread was busy
-${ms(par.busyMs)} ms of the ${ms(par.wallMs)} ms; ${ms(total(par.probe.spawns))} ms of it inside \`child_process.spawn()\` (fork and exec are synchronous) for
-${par.probe.spawns.length} processes, ${(par.probe.spawns.length / tasks).toFixed(1)} per task: each one stalls every agent, which is why the parallel run
-pays more per task for its git work than the sequential one (commits: mean ${ms(total(par.probe.commits) / par.probe.commits.length)} ms against
-${ms(total(seq.probe.commits) / seq.probe.commits.length)} ms). The engine process's resident memory was ${par.rssMb} MB at the end of the run (the benchmark runs
-the TypeScript sources through tsx; fork() costs more the larger the process).`;
+${ms(par.busyMs)} ms of the ${ms(par.wallMs)} ms (${(par.busyMs / par.calls).toFixed(1)} ms a model call). Git runs from Baton's helper process (decision 0009), so
+the thread no longer forks for it: ${par.probe.spawns.length} process(es) started from the engine itself, ${ms(total(par.probe.spawns))} ms in all. What remains
+is CPU shared by 8 agents on 2 cores: the 8 commits that end a wave run at once (commits: mean ${ms(total(par.probe.commits) / par.probe.commits.length)} ms
+in parallel against ${ms(total(seq.probe.commits) / seq.probe.commits.length)} ms one at a time). The engine process's resident memory was ${par.rssMb} MB at the end of the run
+(the benchmark runs the TypeScript sources through tsx).`;
 }
 
 function firstEnsures(probe: Probe): Span[] {

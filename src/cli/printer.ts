@@ -20,7 +20,7 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'conflict.detected': return `! ${e.data.kind} conflict between ${e.data.branches.join(' and ')} in ${e.data.files.map((f) => f.path).join(', ')}`;
     case 'conflict.resolved': return `  conflict ${e.data.id} resolved (${e.data.how})`;
     case 'snapshot.created': return `  snapshot ${e.data.snapshot}: ${e.data.reason}`;
-    case 'rollback.done': return `↶ rolled back to snapshot ${e.data.toSnapshot} (${e.data.branches.length} branch(es))`;
+    case 'rollback.done': return `↶ rolled back ${rollbackWhere(e.data)} (${e.data.branches.length} branch(es))`;
     case 'approval.requested': return `⏸ approval needed [${e.data.approvalId}] (${e.data.trigger}): ${e.data.reason}`;
     case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}`;
     case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent ($${e.data.spentUsd.toFixed(2)} of $${e.data.budgetUsd.toFixed(2)})`;
@@ -30,5 +30,14 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'workflow.failed': return `✖ failed: ${e.data.error}`;
     case 'workflow.cancelled': return `■ cancelled${e.data.reason ? `: ${e.data.reason}` : ''}`;
     default: return undefined;
+  }
+}
+
+function rollbackWhere(d: { level: string; toSnapshot?: number; checkpointId?: string; tasks?: string[] }): string {
+  switch (d.level) {
+    case 'step': return `${d.tasks?.join(', ')} to run again`;
+    case 'checkpoint': return `to checkpoint ${d.checkpointId}`;
+    case 'restart': return 'to the start';
+    default: return `to snapshot ${d.toSnapshot}`;
   }
 }

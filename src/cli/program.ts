@@ -37,7 +37,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   reject: { options: { repo: { type: 'string' }, reason: { type: 'string' } }, positionals: [1, 2] },
   resume: { options: { repo: { type: 'string' }, approve: { type: 'string' }, check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' } }, positionals: [1, 1] },
   cancel: { options: { repo: { type: 'string' }, 'keep-worktrees': { type: 'boolean' } }, positionals: [1, 1] },
-  rollback: { options: { repo: { type: 'string' }, to: { type: 'string' } }, positionals: [1, 1] },
+  rollback: { options: { repo: { type: 'string' }, to: { type: 'string' }, checkpoint: { type: 'string' }, task: { type: 'string' }, restart: { type: 'boolean' }, list: { type: 'boolean' } }, positionals: [1, 1] },
   serve: { options: { repo: { type: 'string' }, port: { type: 'string' } }, positionals: [0, 0] },
   doctor: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   demo: { options: {}, positionals: [0, 0] },

@@ -11,6 +11,7 @@ Usage:
   baton status <id> | list
   baton approve <id> [approvalId] | reject <id> [approvalId] [--reason TEXT]
   baton resume <id> | cancel <id> | rollback <id> [--to SNAPSHOT]
+  baton rollback <id> --list | --checkpoint ID | --task TASK | --restart
   baton serve [--port N] | doctor | demo
 
 Options:

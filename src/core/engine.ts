@@ -26,6 +26,8 @@ import { RateLimiter } from './models/rateLimiter';
 import type { ModelEndpoint } from './modelEndpoint';
 import { resilienceWith } from './resilience/resilienceOptions';
 import type { ResilienceOptions } from './resilience/resilienceOptions';
+import { Rollbacks } from './rollbacks';
+import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 import { checkSettings, cleanUpWorkflow, integrationSummary } from './workflowEnd';
 
@@ -88,6 +90,7 @@ export class Engine {
   private readonly graph: WorkflowGraph;
   private readonly gateway: ModelGateway;
   private readonly workspaces: AgentWorkspaces;
+  private readonly rollbacks: Rollbacks;
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
   private readonly conflicts: ConflictWatcher | undefined;
@@ -96,6 +99,7 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
     this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
+    this.rollbacks = new Rollbacks({ repoDir: options.repoDir, graph: this.graph, workspaces: this.workspaces, records: options.records, bus: options.bus, config: (r) => this.config(r) });
     this.pool = bulkhead(Math.max(1, options.concurrency), Number.MAX_SAFE_INTEGER);
     const resilience = resilienceWith(options.resilience);
     this.gateway = new ModelGateway({
@@ -267,33 +271,20 @@ export class Engine {
   }
 
   /**
-   * Rolls a workflow back to a snapshot: every agent branch to the head it had then (a branch made
-   * later goes back to the base), and the graph to the checkpoint the snapshot names, together. The
-   * abandoned heads stay under refs/baton/trash/; the user's branch is never touched. The workflow
-   * is then paused, and `run` goes on from there.
+   * Rolls a stopped workflow back, graph state and agent branches together, at one of four levels:
+   * one task (`step`), a graph `checkpoint`, a `snapshot` (the latest by default) or a `restart`.
+   * Abandoned heads stay under refs/baton/trash/; the user's branch is never touched. The workflow is
+   * then paused, and `run` goes on from there.
    */
-  async rollback(workflowId: string, to?: number): Promise<{ snapshot: number; branches: string[] }> {
+  async rollback(workflowId: string, target: RollbackTarget = { level: 'snapshot' }): Promise<RollbackResult> {
     const record = await this.record(workflowId);
     if (this.running.has(workflowId)) throw new BatonError(`Workflow ${workflowId} is running.`, 'Cancel or pause it first, then roll back.', 'usage');
-    const known = await listSnapshots(this.options.repoDir, workflowId);
-    const n = to ?? known.at(-1);
-    if (n === undefined) throw new BatonError(`Workflow ${workflowId} has no snapshot yet.`, 'Snapshots are made before each wave of agents.', 'usage');
-    const snap = await readSnapshot(this.options.repoDir, workflowId, n);
-    if (!snap.checkpointId) throw new BatonError(`Snapshot ${n} of ${workflowId} names no graph checkpoint, so it cannot be restored.`, undefined, 'state');
-    const config = this.config(record);
-    // The graph first: if it fails, no branch has moved.
-    await this.graph.updateState({ configurable: { ...config.configurable, checkpoint_id: snap.checkpointId } }, undefined, '__copy__');
-    const stamp = Date.now().toString(36);
-    const moved: string[] = [];
-    for (const branch of await this.workspaces.branchesOf(workflowId)) {
-      const agentId = branch.split('/').pop()!;
-      const ws = await this.workspaces.ensure(workflowId, agentId, record.baseCommit);
-      await this.workspaces.revertTo(ws, snap.heads[branch] ?? snap.base, `refs/baton/trash/${workflowId}/rollback-${n}-${stamp}/${agentId}`);
-      moved.push(branch);
-    }
-    await this.options.records.update(workflowId, { status: 'paused', currentStep: `rolled back to snapshot ${n}`, error: undefined, updatedAt: new Date().toISOString() });
-    this.bus.emit(workflowId, 'rollback.done', { toSnapshot: n, ref: `refs/baton/snapshots/${workflowId}/${n}`, branches: moved, reason: snap.reason });
-    return { snapshot: n, branches: moved };
+    return this.rollbacks.run(record, target);
+  }
+
+  /** The points of a workflow's graph history a checkpoint rollback can go back to, oldest first. */
+  async checkpoints(workflowId: string): Promise<CheckpointEntry[]> {
+    return this.rollbacks.checkpoints(await this.record(workflowId));
   }
 
   /** Cancels a workflow that no process is running right now (e.g. one waiting for an approval). */

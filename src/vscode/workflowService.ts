@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
+import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
 import { budgetUsd, engineSettings, workflowMode } from './settings';
@@ -105,21 +106,30 @@ export class WorkflowService implements vscode.Disposable {
     await this.refresh();
   }
 
-  /** Asks which snapshot to go back to, then rolls the workflow back to it (branches and graph). */
+  /**
+   * Asks how far back to go (a snapshot, one task to run again, or the start), then rolls the
+   * workflow back there: branches and graph together.
+   */
   async rollback(workflowId: string, snapshot?: number): Promise<void> {
     const opened = await this.owner(workflowId);
     if (this.running.has(workflowId)) throw new Error(`Workflow ${workflowId} is running: pause or cancel it first, then roll back.`);
     const snapshots = await opened.engine.snapshots(workflowId);
-    if (!snapshots.length) throw new Error(`Workflow ${workflowId} has no snapshot yet: snapshots are made before each wave of agents.`);
-    const picked = snapshot !== undefined ? { snapshot } : await vscode.window.showQuickPick(
-      [...snapshots].reverse().map((s) => ({ label: `Snapshot ${s.snapshot}`, description: s.reason, detail: Object.entries(s.heads).map(([b, sha]) => `${b.split('/').pop()} ${sha.slice(0, 7)}`).join(' · ') || 'no agent branch yet', snapshot: s.snapshot })),
-      { title: `Baton: roll ${workflowId} back to`, placeHolder: 'Agent branches and the workflow\'s state go back together; abandoned work stays under refs/baton/trash/' },
-    );
+    const finished = (await opened.engine.checkpoints(workflowId)).at(-1)?.finished ?? [];
+    type Pick = vscode.QuickPickItem & { target: RollbackTarget };
+    const items: Pick[] = [
+      ...[...snapshots].reverse().map((s) => ({ label: `$(history) Snapshot ${s.snapshot}`, description: s.reason, detail: Object.entries(s.heads).map(([b, sha]) => `${b.split('/').pop()} ${sha.slice(0, 7)}`).join(' · ') || 'no agent branch yet', target: { level: 'snapshot', snapshot: s.snapshot } as RollbackTarget })),
+      ...finished.map((taskId) => ({ label: `$(debug-restart) Retry ${taskId}`, description: 'take back this task\'s result and commit, and run it again', target: { level: 'step', taskId } as RollbackTarget })),
+      { label: '$(debug-rerun) Restart from the beginning', description: 'every agent branch back to the base; plan again', target: { level: 'restart' } },
+    ];
+    const picked = snapshot !== undefined ? { target: { level: 'snapshot', snapshot } as RollbackTarget } : await vscode.window.showQuickPick(items, {
+      title: `Baton: roll ${workflowId} back`, placeHolder: 'Agent branches and the workflow\'s state go back together; abandoned work stays under refs/baton/trash/',
+    });
     if (!picked) return;
-    const done = await opened.engine.rollback(workflowId, picked.snapshot);
+    const done = await opened.engine.rollback(workflowId, picked.target);
     this.paused.add(workflowId);
     await this.refresh();
-    void vscode.window.showInformationMessage(`Baton: ${workflowId} is back at snapshot ${done.snapshot}. Resume it when you are ready.`, 'Resume').then((a) => a && this.resume(workflowId));
+    const where = done.level === 'snapshot' ? `back at snapshot ${done.snapshot}` : done.level === 'step' ? `ready to run ${done.tasks.join(', ')} again` : 'back at the start';
+    void vscode.window.showInformationMessage(`Baton: ${workflowId} is ${where}. Resume it when you are ready.`, 'Resume').then((a) => a && this.resume(workflowId));
   }
 
   async resume(workflowId: string): Promise<void> {

@@ -73,6 +73,19 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     assert.match(resume.stdout, /✔ completed: 2 task\(s\)/);
     assert.deepEqual(git(repo, 'log', '--format=%s', 'main').split('\n'), ['initial commit'], 'the user\'s branch is untouched');
     assert.match(git(repo, 'log', '--format=%s', `baton/${id}/coder`), /Add a dependency \(t2, round 1\)/);
+
+    // The other rollback levels: what there is to go back to, then one step run again.
+    const listed = await baton(['rollback', id!, '--list'], repo, env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^snapshot 1 {2}before wave 1: t1, t2$/m);
+    assert.match(listed.stdout, /^checkpoint \S+ {2}step \d+, next: .*; finished: t1, t2$/m);
+    const both = await baton(['rollback', id!, '--to', '1', '--restart'], repo, env);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /Choose one of --to, --checkpoint, --task and --restart/);
+    const retry = await baton(['rollback', id!, '--task', 't2'], repo, env);
+    assert.equal(retry.code, 0, retry.stderr);
+    assert.match(retry.stdout, /Rolled .* back before t2, which will run again/);
+    assert.equal((await baton(['resume', id!], repo, env)).code, 3, 'the retried t2 changes package.json again: approval again');
   });
 
   it('--json prints one event envelope a line; reject ends the step and the workflow stops cleanly', async () => {

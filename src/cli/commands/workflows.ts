@@ -3,6 +3,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openEngine } from '../../core/openEngine';
 import type { OpenedEngine } from '../../core/openEngine';
+import type { RollbackTarget } from '../../core/rollbacks';
 import type { WorkflowRecord } from '../../core/workflowRecords';
 import { CliError, exitCodes } from '../exitCodes';
 import type { CliIo } from '../program';
@@ -102,20 +103,42 @@ export function decideCommand(decision: 'approve' | 'reject', id: string, approv
   });
 }
 
-/** `baton rollback <id> [--to N]`: branches and graph back to a snapshot (the latest by default). */
+/**
+ * `baton rollback <id>`: graph state and agent branches back together, at one of four levels:
+ * `--to N` (a snapshot, the latest by default), `--checkpoint ID`, `--task ID` (retry one step) or
+ * `--restart`; `--list` shows the snapshots and checkpoints to choose from.
+ */
 export function rollbackCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {
     const record = await engine.status(id);
+    if (flags.list === true) {
+      for (const s of await engine.snapshots(id)) io.stdout.write(`snapshot ${s.snapshot}  ${s.reason}\n`);
+      for (const c of await engine.checkpoints(id)) {
+        io.stdout.write(`checkpoint ${c.checkpointId}  step ${c.step}, next: ${c.next.join(', ') || 'nothing (ended)'}; finished: ${c.finished.join(', ') || 'none'}\n`);
+      }
+      return exitCodes.completed;
+    }
     if (record.runnerPid && record.runnerPid !== process.pid && processAlive(record.runnerPid)) {
       throw new CliError(`Workflow ${id} is running in process ${record.runnerPid}. Stop it first with: baton cancel ${id}`, exitCodes.usage);
     }
-    const to = typeof flags.to === 'string' ? Number(flags.to) : undefined;
-    if (to !== undefined && !(Number.isInteger(to) && to > 0)) throw new CliError(`--to takes a snapshot number (1, 2, ...), got "${String(flags.to)}"`, exitCodes.usage);
-    const done = await engine.rollback(id, to);
-    io.stdout.write(`Rolled ${id} back to snapshot ${done.snapshot}: ${done.branches.length ? done.branches.join(', ') : 'no agent branch yet'}. ` +
-      `The abandoned heads are kept under refs/baton/trash/${id}/. Go on with: baton resume ${id}\n`);
+    const done = await engine.rollback(id, rollbackTarget(flags));
+    const where = done.level === 'snapshot' ? `to snapshot ${done.snapshot}` : done.level === 'checkpoint' ? `to checkpoint ${done.checkpointId}`
+      : done.level === 'restart' ? 'to the start' : `before ${done.tasks[0]}, which will run again${done.tasks.length > 1 ? ` (with ${done.tasks.slice(1).join(', ')})` : ''}`;
+    io.stdout.write(`Rolled ${id} back ${where}: ${done.branches.length ? done.branches.join(', ') : 'no agent branch moved'}. ` +
+      `Abandoned heads are kept under refs/baton/trash/${id}/. Go on with: baton resume ${id}\n`);
     return exitCodes.completed;
   });
+}
+
+function rollbackTarget(flags: Flags): RollbackTarget {
+  const given = (['to', 'checkpoint', 'task', 'restart'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 1) throw new CliError(`Choose one of --to, --checkpoint, --task and --restart, not ${given.map((k) => `--${k}`).join(' and ')}.`, exitCodes.usage);
+  if (typeof flags.checkpoint === 'string') return { level: 'checkpoint', checkpointId: flags.checkpoint };
+  if (typeof flags.task === 'string') return { level: 'step', taskId: flags.task };
+  if (flags.restart === true) return { level: 'restart' };
+  const to = typeof flags.to === 'string' ? Number(flags.to) : undefined;
+  if (to !== undefined && !(Number.isInteger(to) && to > 0)) throw new CliError(`--to takes a snapshot number (1, 2, ...), got "${String(flags.to)}"`, exitCodes.usage);
+  return { level: 'snapshot', snapshot: to };
 }
 
 /** The kill switch from another terminal: signals the process running the workflow, or marks an idle one cancelled. */

@@ -202,8 +202,13 @@ export const snapshotCreated = z.object({
 });
 
 export const rollbackDone = z.object({
-  toSnapshot: count,
-  ref: z.string().startsWith('refs/baton/snapshots/'),
+  /** step: one task taken back; checkpoint: the graph to a point of its history; snapshot; restart: from the beginning. */
+  level: z.enum(['step', 'checkpoint', 'snapshot', 'restart']).default('snapshot'),
+  toSnapshot: count.optional(),
+  ref: z.string().startsWith('refs/baton/snapshots/').optional(),
+  checkpointId: z.string().optional(),
+  /** Tasks whose results were taken back and run again. */
+  tasks: z.array(z.string()).optional(),
   branches: z.array(z.string()),
   reason: z.string().optional(),
 });

@@ -85,7 +85,15 @@ export interface Landing {
   how: 'fast-forward' | 'merge' | 'up-to-date';
 }
 
-const merge = <T>(a: Record<string, T>, b: Record<string, T>): Record<string, T> => ({ ...a, ...b });
+/** Merges maps; a key set to undefined is removed (how a rollback takes back one task's result). */
+const merge = <T>(a: Record<string, T>, b: Record<string, T | undefined>): Record<string, T> => {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+};
 
 /**
  * The workflow's graph state. It holds ids, decisions and short summaries; large, growing values
