@@ -424,7 +424,7 @@ export class Engine {
     this.bus.emit(workflowId, 'workflow.completed', {
       summary: summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
       tasksFailed: results.filter((r) => r.status === 'failed').length,
-      ...(state.landed ? { branch: state.landed.into } : state.integration?.merged.length ? { branch: state.integration.branch } : {}),
+      ...(state.landed && state.landed.result === state.integration?.head ? { branch: state.landed.into } : state.integration?.merged.length ? { branch: state.integration.branch } : {}),
     });
     await this.cleanUp(workflowId);
     return { status: 'completed', summary, costUsd };

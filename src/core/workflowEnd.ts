@@ -19,7 +19,7 @@ export function integrationSummary(state: Partial<WorkflowStateType>): string {
   const lines = [`Integration (${i.branch}): merged ${i.merged.length ? i.merged.join(', ') : 'nothing'}.`];
   if (i.check) lines.push(i.check.ok ? `${i.check.detail}.` : `The check failed: ${i.check.detail.split('\n')[0]}`);
   for (const c of i.conflicts) lines.push(`${c.kind} conflict (${c.agents.join(', ')}): ${c.description.split('\n')[0]}`);
-  const l = state.landed;
+  const l = state.landed?.result === i.head ? state.landed : undefined;
   if (l) lines.push(l.how === 'up-to-date' ? `${l.into} already had the result.` : `Merged into ${l.into} (${l.how}, ${l.from.slice(0, 7)}..${l.to.slice(0, 7)}).`);
   else if (i.merged.length) lines.push(`Not merged into your branch: the result stays on ${i.branch} (git merge ${i.branch} to take it).`);
   return lines.join('\n');
@@ -36,6 +36,6 @@ export async function cleanUpWorkflow(workspaces: AgentWorkspaces, conflicts: Co
   if (keep) return [];
   // Their branches are going: the editor must not keep marking lines for them.
   for (const id of new Set(open)) bus.emit(workflowId, 'conflict.resolved', { id, how: 'obsolete', detail: 'the workflow ended and its branches were removed' });
-  const unlanded = !!state.integration?.merged.length && !state.landed;
+  const unlanded = !!state.integration?.merged.length && state.landed?.result !== state.integration.head;
   return workspaces.removeWorkflow(workflowId, unlanded);
 }

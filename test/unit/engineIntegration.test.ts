@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
 import { makeEngine, scriptedTeam, teamWith } from '../support/engineHarness';
-import { makeRepo } from '../support/repoBuilder';
+import { git, makeRepo } from '../support/repoBuilder';
 
 // Integration: when the agents are done, their branches are merged into baton/<id>/integration and the
 // project's check runs there; an agent whose work breaks it is named and asked to fix it on its branch.
@@ -102,5 +104,27 @@ describe('engine: integration and the project\'s check', () => {
     assert.equal(h.of('conflict.detected').filter((e) => e.data.kind === 'semantic').length, 0);
     const integration = await h.engine.integration(id);
     assert.match(integration?.check?.detail ?? '', /exited with code 3[\s\S]*it fails on the base commit too/);
+  });
+
+  it('integrates again after a step is retried, and asks about merging the new result again', async () => {
+    let version = 1;
+    server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
+      coder: { work: () => write('src/a.txt', `a${version}\n`) },
+      tester: { work: () => write('src/b.txt', 'b\n') },
+    }) });
+    const repo = makeRepo({ 'src/keep.txt': 'base\n' });
+    const h = await makeEngine(repo, server, { mergeOnApproval: true, approvalMode: 'never' });
+    const id = await h.engine.start('add a and b');
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    assert.equal(git(repo, 'show', `${(await h.engine.integration(id))!.head}:src/a.txt`), 'a1');
+
+    version = 2;
+    await h.engine.rollback(id, { level: 'step', taskId: 't1' });
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    const integration = await h.engine.integration(id);
+    assert.equal(integration?.round, 2);
+    assert.equal(git(repo, 'show', `${integration!.head}:src/a.txt`), 'a2');
+    assert.deepEqual(h.of('approval.requested').map((e) => e.data.approvalId), ['merge', 'merge'], 'the new result is asked about again, not decided by the old answer');
+    assert.equal(existsSync(join(repo, 'src/a.txt')), false, 'rejected twice: nothing landed');
   });
 });

@@ -75,6 +75,8 @@ export interface IntegrationResult {
   redo: boolean;
   /** Integrations so far (1 for the first). */
   round: number;
+  /** The task results it integrated (see settledKey): when they change (a retried step), it is out of date. */
+  seen: string;
 }
 
 /** The integration result merged into the user's branch, after the merge approval. */
@@ -83,6 +85,8 @@ export interface Landing {
   from: string;
   to: string;
   how: 'fast-forward' | 'merge' | 'up-to-date';
+  /** The integration head that landed: a later integration (after a retried step) has not. */
+  result: string;
 }
 
 /** Merges maps; a key set to undefined is removed (how a rollback takes back one task's result). */

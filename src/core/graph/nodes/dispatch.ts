@@ -6,7 +6,8 @@ import { snapshotBeforeWave } from '../snapshots';
 import { isEpic } from '../modes';
 import type { PlannedTask } from '../schemas';
 import type { ApprovalInput, EpicInput, TaskInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
-import { hasResult, mergeApprovalId, mergeRequest } from './land';
+import { integrationCurrent } from './integrate';
+import { hasResult, landedNow, mergeApprovalId, mergeRequest } from './land';
 import { reactionsAfterWave } from './reactions';
 import { settleApprovals } from './settle';
 
@@ -45,7 +46,7 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const unsettled = state.plan.some((t) => { const r = all()[t.id]; return !r || r.status === 'needs-approval'; });
   // A sub-workflow's waves are covered by its parent's snapshots, which list every branch of the workflow.
   // The merge approval is an approval like the others: the branches as they are before it are recorded too.
-  const askingMerge = !unsettled && ctx.merge && !state.integration?.redo && hasResult(state, ctx.baseCommit) && !state.approvals[mergeApprovalId];
+  const askingMerge = !unsettled && ctx.merge && integrationCurrent(state) && hasResult(state, ctx.baseCommit) && !state.approvals[mergeApprovalId];
   if ((unsettled || askingMerge) && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
   if (state.mode !== 'event-driven') return update;
   const spent = ctx.gateway.spentUsd(state.workflowId);
@@ -114,11 +115,11 @@ type Finish = 'integrate' | 'land' | 'reflect' | Send[];
  */
 function finish(state: WorkflowStateType, ctx: EngineContext): Finish {
   if (state.depth > 0) return 'reflect';
-  if (!state.integration || state.integration.redo) return 'integrate';
+  if (!integrationCurrent(state)) return 'integrate';
   if (!ctx.merge || !hasResult(state, ctx.baseCommit)) return 'reflect';
   const decision = state.approvals[mergeApprovalId];
   if (!decision) return [new Send('approve', { workflowId: state.workflowId, request: mergeRequest(state) } satisfies ApprovalInput)];
-  return decision.decision === 'approve' && !state.landed ? 'land' : 'reflect';
+  return decision.decision === 'approve' && !landedNow(state) ? 'land' : 'reflect';
 }
 
 function taskInput(state: WorkflowStateType, t: PlannedTask): Omit<TaskInput, 'assignment'> {

@@ -6,11 +6,22 @@ import type { Workspace } from '../../git/workspaces';
 import { runCheck } from '../checkRun';
 import type { CheckOutcome, CheckSettings } from '../checkRun';
 import { engineContext } from '../context';
+import { mergeApprovalId } from './land';
 import type { EngineContext } from '../context';
 import type { PlannedTask } from '../schemas';
 import type { Assignment, IntegrationConflict, IntegrationResult, WorkflowStateType, WorkflowUpdate } from '../state';
 
 const agentOf = (branch: string): string => branch.split('/').pop() ?? branch;
+
+/** The tasks' outcomes as the integration sees them: a retried or added task changes it. */
+export function settledKey(state: WorkflowStateType): string {
+  return state.plan.map((t) => `${t.id}:${state.results[t.id]?.status ?? '-'}:${state.results[t.id]?.commit ?? ''}`).join(',');
+}
+
+/** An integration that still matches the tasks' results and needs no fix round. */
+export function integrationCurrent(state: WorkflowStateType): boolean {
+  return !!state.integration && !state.integration.redo && state.integration.seen === settledKey(state);
+}
 
 /**
  * When the agents' work is done: merges every agent branch into baton/<workflow>/integration in a
@@ -48,14 +59,16 @@ export async function integrate(state: WorkflowStateType, config: LangGraphRunna
   const round = (state.integration?.round ?? 0) + 1;
   const fixes = ctx.check && round <= ctx.check.fixRounds ? fixTasks(state, ctx.check, conflicts, round) : [];
   const files = merge.head === base ? [] : await changedFiles(ws.path, base, merge.head, ctx.signal);
-  const integration: IntegrationResult = { branch: ws.branch, head: merge.head, merged: merge.merged, files, conflicts, check, redo: fixes.length > 0, round };
-  if (!fixes.length) return { integration };
+  const integration: IntegrationResult = { branch: ws.branch, head: merge.head, merged: merge.merged, files, conflicts, check, redo: fixes.length > 0, round, seen: settledKey(state) };
+  // A merge decided for an earlier result (before a retried step) does not carry over to this one.
+  const fresh: WorkflowUpdate = { integration, approvals: { [mergeApprovalId]: undefined } as never };
+  if (!fixes.length) return fresh;
   const assignments: Record<string, Assignment> = {};
   for (const { task, agentId } of fixes) {
     assignments[task.id] = { agentId, strategy: 'integration', rationale: `${agentId}'s branch breaks \`${ctx.check!.command}\`` };
     ctx.bus.emit(wf, 'task.routed', { taskId: task.id, agentId, strategy: 'integration', rationale: assignments[task.id]!.rationale });
   }
-  return { integration, plan: [...state.plan, ...fixes.map((f) => f.task)], assignments };
+  return { ...fresh, plan: [...state.plan, ...fixes.map((f) => f.task)], assignments };
 }
 
 /**

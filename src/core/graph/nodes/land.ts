@@ -6,6 +6,11 @@ import type { ApprovalRequest, WorkflowStateType, WorkflowUpdate } from '../stat
 /** `baton approve <id> merge`: the approval that lets the integrated result land on the user's branch. */
 export const mergeApprovalId = 'merge';
 
+/** The current integration result already landed. */
+export function landedNow(state: WorkflowStateType): boolean {
+  return !!state.landed && state.landed.result === state.integration?.head;
+}
+
 /** Something of the agents' work to land: the integration merged at least one branch. */
 export function hasResult(state: WorkflowStateType, baseCommit: string): boolean {
   return !!state.integration && state.integration.head !== baseCommit && state.integration.merged.length > 0;
@@ -39,5 +44,5 @@ export async function land(state: WorkflowStateType, config: LangGraphRunnableCo
     head: i.head, branch: i.branch, workflowId: state.workflowId,
     message: `Merge Baton workflow ${state.workflowId}: ${state.task.split('\n')[0]!.slice(0, 120)}`,
   });
-  return { landed };
+  return { landed: { ...landed, result: i.head } };
 }
