@@ -223,12 +223,14 @@ export class WorkflowService implements vscode.Disposable {
 
   private async announce(id: string, outcome: RunOutcome): Promise<void> {
     if (outcome.status === 'completed') {
-      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). The agents' work is on branches baton/${id}/*.`, 'Open Panel')
+      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). ${outcome.summary.split('\n').filter((l) => /^(Merged into|Not merged|The check failed)/.test(l)).join(' ')}`.trim(), 'Open Panel')
         .then((a) => a && vscode.commands.executeCommand('baton.openPanel'));
     } else if (outcome.status === 'cancelled') {
       if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);
     } else if (outcome.status === 'failed') {
       void vscode.window.showErrorMessage(`Baton: workflow ${id} failed: ${outcome.error}`, 'Show Log').then((a) => a && this.output.show());
+    } else if (outcome.status === 'paused' && outcome.reason === 'merge') {
+      void vscode.window.showWarningMessage(`Baton: the result of ${id} was not merged: ${outcome.detail}`, 'Resume').then((a) => a && this.resume(id));
     } else if (outcome.status === 'waiting' || outcome.status === 'paused') {
       for (const p of outcome.approvals) {
         void vscode.window.showWarningMessage(`Baton needs your approval (${p.trigger}): ${p.reason}`, 'Approve', 'Reject', 'Open Panel').then(async (answer) => {
