@@ -67,8 +67,11 @@ export class WorkflowService implements vscode.Disposable {
 
   async start(task: string, options: { mode?: string; budgetUsd?: number } = {}): Promise<string> {
     const opened = await this.engine();
-    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: options.budgetUsd ?? budgetUsd() });
-    void this.runInBackground(opened, id, task);
+    const budget = options.budgetUsd ?? budgetUsd();
+    const estimate = await opened.engine.estimate(task);
+    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget });
+    // Shown in the progress notification until the first agent starts.
+    void this.runInBackground(opened, id, task, `Cost: ${loadEngineModule(this.extensionPath).describeEstimate(estimate, budget)}`);
     await this.refresh();
     return id;
   }
@@ -194,13 +197,14 @@ export class WorkflowService implements vscode.Disposable {
     throw new Error(`There is no workflow ${workflowId} here.`);
   }
 
-  private async runInBackground(opened: OpenedEngine, id: string, title: string): Promise<void> {
+  private async runInBackground(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {
     this.running.set(id, opened);
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Baton: ${title.slice(0, 80)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => opened.engine.cancel(id));
+          if (firstMessage) progress.report({ message: firstMessage });
           const sub = opened.engine.bus.on('*', (e) => {
             if (e.workflowId !== id) return;
             const step = e.type === 'agent.started' ? `${e.agent} works on ${e.data.taskId}` : e.type === 'agent.committed' ? `${e.agent} committed` : e.type === 'review.verdict' ? `${e.data.reviewer}: ${e.data.verdict}` : undefined;
