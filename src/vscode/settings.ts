@@ -36,3 +36,8 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     fallbackModels: c.get<string[]>('model.fallbacks', []),
   };
 }
+
+/** `baton.notifications.webhookUrl`, empty when unset. */
+export function webhookUrl(): string {
+  return vscode.workspace.getConfiguration('baton').get<string>('notifications.webhookUrl', '').trim();
+}
