@@ -1,6 +1,6 @@
 import type { BatonEvent } from '../core/events/events';
 import type { WorkflowRecord } from '../core/workflowRecords';
-import type { AgentSummary, WorkflowStatus, WorkflowSummary } from '../protocol/webview';
+import type { AgentSummary, WorkflowAlert, WorkflowStatus, WorkflowSummary } from '../protocol/webview';
 
 interface AgentTally {
   role: string;
@@ -16,7 +16,7 @@ interface AgentTally {
  */
 export class ViewActivity {
   private readonly agents = new Map<string, Map<string, AgentTally>>();
-  private readonly live = new Map<string, { status?: WorkflowStatus; costUsd?: number; currentStep?: string }>();
+  private readonly live = new Map<string, { status?: WorkflowStatus; costUsd?: number; currentStep?: string; budgetTripped?: string; openCircuits?: Map<string, string> }>();
 
   constructor(private readonly roleOf: (agentId: string) => string = () => '') {}
 
@@ -31,13 +31,21 @@ export class ViewActivity {
       case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
       case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `last task ${e.data.taskId}`; } break;
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
-      // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
-      case 'circuit.state': if (agent) agent.currentStep = e.data.state === 'open' ? `${e.data.model} failing, circuit open` : e.data.state === 'half-open' ? `trying ${e.data.model} again` : agent.currentStep; break;
+      case 'budget.exceeded': live.budgetTripped = `$${e.data.spentUsd.toFixed(2)} spent of a $${e.data.budgetUsd.toFixed(2)} budget`; break;
+      case 'circuit.state': {
+        // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
+        const key = `${e.data.agentId} on ${e.data.model}`;
+        live.openCircuits ??= new Map();
+        if (e.data.state === 'open') live.openCircuits.set(key, e.data.reason ?? 'failing');
+        else live.openCircuits.delete(key);
+        if (agent) agent.currentStep = e.data.state === 'open' ? `${e.data.model} failing, circuit open` : e.data.state === 'half-open' ? `trying ${e.data.model} again` : agent.currentStep;
+        break;
+      }
       case 'model.fallback': if (agent) agent.currentStep = `on ${e.data.to} (${e.data.from} failed)`; break;
       case 'cost.recorded': live.costUsd = e.data.totalUsd ?? (live.costUsd ?? 0) + e.data.usd; if (agent) agent.costUsd += e.data.usd; break;
       case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;
       case 'workflow.paused': live.status = e.data.reason === 'budget' || e.data.reason === 'merge' ? 'paused' : 'waiting'; break;
-      case 'workflow.resumed': live.status = 'running'; live.currentStep = undefined; break;
+      case 'workflow.resumed': live.status = 'running'; live.currentStep = undefined; live.budgetTripped = undefined; break;
       case 'workflow.completed': live.status = 'completed'; live.currentStep = undefined; break;
       case 'workflow.failed': live.status = 'failed'; live.currentStep = e.data.error.slice(0, 120); break;
       case 'workflow.cancelled': live.status = 'cancelled'; live.currentStep = undefined; break;
@@ -58,6 +66,7 @@ export class ViewActivity {
       budgetUsd: record.budgetUsd,
       agents,
       startedAt: record.createdAt,
+      alert: alertOf(live),
     };
   }
 
@@ -68,4 +77,10 @@ export class ViewActivity {
     if (!a) byAgent.set(agentId, (a = { role: this.roleOf(agentId), status: 'idle', costUsd: 0 }));
     return a;
   }
+}
+
+function alertOf(live: { budgetTripped?: string; openCircuits?: Map<string, string> } | undefined): WorkflowAlert | undefined {
+  if (live?.budgetTripped) return { kind: 'budget', detail: `budget reached: ${live.budgetTripped}` };
+  const open = [...(live?.openCircuits ?? new Map<string, string>()).keys()];
+  return open.length ? { kind: 'circuit', detail: `circuit open: ${open.join(', ')}` } : undefined;
 }

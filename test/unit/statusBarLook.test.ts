@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { EventBus } from '../../src/core/events/eventBus';
+import type { WorkflowRecord } from '../../src/core/workflowRecords';
+import { ViewActivity } from '../../src/vscode/viewActivity';
+import { statusBarLook } from '../../src/vscode/views/statusBarLook';
+
+const record = (costUsd: number): WorkflowRecord => ({
+  id: 'wf-1', task: 'x', mode: 'centralized', status: 'running', budgetUsd: 1, costUsd, baseCommit: 'abc',
+  createdAt: '2026-11-29T10:00:00.000Z', updatedAt: '2026-11-29T10:00:00.000Z', progress: { done: 0, total: 1 },
+});
+
+describe('the status bar: spent against budget, agents at work, breakers', () => {
+  let bus: EventBus;
+  let activity: ViewActivity;
+  beforeEach(() => {
+    bus = new EventBus();
+    activity = new ViewActivity();
+    bus.on('*', (e) => activity.observe(e));
+    bus.emit('wf-1', 'workflow.started', { task: 'x', mode: 'centralized', budgetUsd: 1 });
+    bus.emit('wf-1', 'agent.started', { taskId: 't1', branch: 'baton/wf-1/coder' }, 'coder');
+  });
+  const look = (costUsd: number) => statusBarLook([activity.summarize(record(costUsd))], 2);
+
+  it('says what was spent of the budget and how many agents work, in the normal colours below 80%', () => {
+    assert.deepEqual({ text: look(0.5).text, colour: look(0.5).colour }, { text: '$(organization) $0.50 / $1.00 · 1 agent', colour: undefined });
+  });
+
+  it('turns to the warning colour from 80% of the budget', () => {
+    assert.equal(look(0.79).colour, undefined);
+    assert.equal(look(0.8).colour, 'warning');
+    assert.match(look(0.8).tooltip, /80%/);
+  });
+
+  it('turns to the error colour when the budget breaker trips, until the workflow resumes', () => {
+    bus.emit('wf-1', 'budget.exceeded', { spentUsd: 0.5, budgetUsd: 1 });
+    assert.equal(look(0.5).colour, 'error');
+    assert.match(look(0.5).tooltip, /budget reached/);
+    bus.emit('wf-1', 'workflow.resumed', {});
+    assert.equal(look(0.5).colour, undefined);
+  });
+
+  it('turns to the error colour while an agent\'s circuit breaker is open, and back when it closes', () => {
+    bus.emit('wf-1', 'circuit.state', { agentId: 'coder', model: 'gpt-4o', state: 'open', reason: '5 failures' });
+    assert.equal(look(0.1).colour, 'error');
+    assert.match(look(0.1).text, /\$\(error\)/);
+    assert.match(look(0.1).tooltip, /circuit open: coder on gpt-4o/);
+    bus.emit('wf-1', 'circuit.state', { agentId: 'coder', model: 'gpt-4o', state: 'closed' });
+    assert.equal(look(0.1).colour, undefined);
+  });
+
+  it('with nothing at all, shows the default budget', () => {
+    assert.equal(statusBarLook([], 2).text, '$(organization) $0.00 / $2.00');
+  });
+});
