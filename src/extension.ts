@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { checkRuntime } from './core/runtime';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PanelEntry } from './protocol/panelEntries';
 import type { PanelState, WorkflowSummary } from './protocol/webview';
+import { panelEntries } from './vscode/panel/panelEntries';
 import { doctor } from './vscode/commands/doctor';
 import { setApiKey } from './vscode/commands/setApiKey';
 import { control, decide, showChangesByHand, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
@@ -20,6 +22,8 @@ import { WorkflowService } from './vscode/workflowService';
 export interface BatonApi {
   workflows(): readonly WorkflowSummary[];
   onDidChangeWorkflows: vscode.Event<void>;
+  /** A workflow's thread entries as the panel receives them, read from its audit log. */
+  threadEntries(workflowId: string): Promise<PanelEntry[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): BatonApi {
@@ -29,8 +33,14 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   const tree = new AgentTreeProvider(model);
   const version = String(context.extension.packageJSON.version ?? '');
   const panelState = (): PanelState => ({ extensionVersion: version, workspaceTrusted: vscode.workspace.isTrusted, workflows: [...model.list()] });
-  const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange);
   const service = new WorkflowService(context.extensionPath, keys, model, output);
+  // After a reload, the workflows of a repository where Baton ran reappear once a view is shown:
+  // the engine is loaded then, not at activation.
+  const reopen = () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (folder && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
+  };
+  const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange, { onEvent: (l) => service.onDidEmit(l), history: (id) => service.history(id) }, reopen);
   const treeView = vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
@@ -40,12 +50,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     panel,
     service,
     treeView,
-    // After a reload, the workflows of a repository where Baton ran reappear once the view is shown:
-    // the engine is loaded then, not at activation.
-    treeView.onDidChangeVisibility((e) => {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      if (e.visible && folder && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
-    }),
+    treeView.onDidChangeVisibility((e) => e.visible && reopen()),
     new CostStatusBar(model, budgetUsd),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.publish()),
     vscode.commands.registerCommand('baton.openPanel', () => panel.show()),
@@ -69,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     output.warn(`${runtime.problem} ${runtime.fix}`);
     void vscode.window.showWarningMessage(`Baton: ${runtime.problem}`, 'Show Details').then((a) => a && output.show());
   }
-  return { workflows: () => model.list(), onDidChangeWorkflows: model.onDidChange };
+  return { workflows: () => model.list(), onDidChangeWorkflows: model.onDidChange, threadEntries: async (id) => panelEntries(await service.history(id)) };
 }
 
 export function deactivate(): void {

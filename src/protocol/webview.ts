@@ -1,6 +1,7 @@
 // The one typed channel between the extension host and the panel's webview. Both sides import
 // these types; nothing crosses the channel that is not listed here. The webview says `ready`
 // before the host posts anything, and every request carries an id its response echoes.
+import type { PanelEntry } from './panelEntries';
 
 export type WorkflowStatus = 'queued' | 'running' | 'waiting' | 'paused' | 'completed' | 'failed' | 'cancelled';
 export type AgentStatus = 'idle' | 'working' | 'waiting' | 'done' | 'failed';
@@ -18,6 +19,14 @@ export interface ApprovalView {
   trigger: string;
   reason: string;
   files?: string[];
+  /** The task that asked, so the panel can name its agent and open that agent's diff. */
+  taskId?: string;
+}
+
+/** Why the status bar turns red: the budget breaker tripped, or an agent's model circuit is open. */
+export interface WorkflowAlert {
+  kind: 'budget' | 'circuit';
+  detail: string;
 }
 
 export interface WorkflowSummary {
@@ -31,6 +40,8 @@ export interface WorkflowSummary {
   startedAt: string;
   /** What the workflow waits for, when it waits. */
   approvals?: ApprovalView[];
+  /** Set while a breaker is tripped (cleared when the circuit closes or the workflow resumes). */
+  alert?: WorkflowAlert;
 }
 
 /** Everything the panel shows; the host sends a fresh one whenever it changes. */
@@ -44,6 +55,10 @@ export interface PanelState {
 export interface PanelRequests {
   runCommand: [{ command: PanelCommand; workflowId?: string }, void];
   decide: [{ workflowId: string; approvalId: string; decision: 'approve' | 'reject' }, void];
+  /** Start sending this workflow's entries (history, then live); replaces the previous watch. */
+  watch: [{ workflowId: string }, void];
+  /** Opens an agent's changes in VS Code's diff (the `baton.showChanges` command). */
+  openDiff: [{ workflowId: string; agentId?: string }, void];
 }
 
 /** The commands a panel button may run; a closed list so the webview cannot run arbitrary commands. */
@@ -53,6 +68,8 @@ export type PanelCommand = (typeof panelCommands)[number];
 /** Notifications the host sends the webview: method -> params. */
 export interface PanelNotifications {
   state: PanelState;
+  /** Entries of the watched workflow: `reset` replaces what the panel holds (history), otherwise they append. */
+  feed: { workflowId: string; entries: PanelEntry[]; reset: boolean };
 }
 
 export type RequestMethod = keyof PanelRequests;

@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
+import type { BatonEvent } from '../core/events/events';
+import { readWorkflowHistory } from '../core/events/workflowHistory';
+import { WebhookNotifier } from '../core/notify/webhookNotifier';
 import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
-import { budgetUsd, engineSettings, workflowMode } from './settings';
+import { budgetUsd, engineSettings, webhookUrl, workflowMode } from './settings';
 import { ViewActivity } from './viewActivity';
 import type { WorkflowModel } from './workflowModel';
 
@@ -24,6 +27,9 @@ export class WorkflowService implements vscode.Disposable {
   private readonly cleanups = new Map<OpenedEngine, vscode.Disposable[]>();
   private stale = false;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly emitted = new vscode.EventEmitter<BatonEvent>();
+  /** Every event of every engine opened here, as it happens (the panel's live threads). */
+  readonly onDidEmit = this.emitted.event;
 
   constructor(
     private readonly extensionPath: string,
@@ -32,6 +38,7 @@ export class WorkflowService implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
   ) {
     this.tracker = new ViewActivity();
+    this.disposables.push(this.emitted);
     // Settings and the API key are read when the engine opens: after a change, the next use opens
     // it again (once nothing runs on the old one).
     this.disposables.push(
@@ -141,6 +148,11 @@ export class WorkflowService implements vscode.Disposable {
     if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
   }
 
+  /** Every event the workflow has had so far, from its audit log. */
+  async history(workflowId: string): Promise<BatonEvent[]> {
+    return readWorkflowHistory((await this.owner(workflowId)).batonDir, workflowId);
+  }
+
   /** Reads every known workflow from the engines opened so far and republishes the model. */
   async refresh(): Promise<void> {
     const engines = await Promise.all([this.opened, this.demo].filter((p): p is Promise<OpenedEngine> => p !== undefined).map((p) => p.catch(() => undefined)));
@@ -151,7 +163,7 @@ export class WorkflowService implements vscode.Disposable {
       if (this.paused.has(record.id) && !this.running.has(record.id)) return { ...summary, status: 'paused' as const };
       if (summary.status !== 'waiting' && summary.status !== 'paused') return summary;
       const pending = await engine.pendingApprovals(record.id).catch(() => []);
-      return { ...summary, approvals: pending.map((p) => ({ approvalId: p.approvalId, trigger: p.trigger, reason: p.reason, files: p.files })) };
+      return { ...summary, approvals: pending.map((p) => ({ approvalId: p.approvalId, trigger: p.trigger, reason: p.reason, files: p.files, taskId: p.taskId })) };
     }));
     this.model.replaceAll(summaries);
   }
@@ -172,8 +184,11 @@ export class WorkflowService implements vscode.Disposable {
         this.output.warn(`${e.workflowId} ${e.type}: ${JSON.stringify(e.data)}`);
       }
       this.scheduleRefresh();
+      this.emitted.fire(e);
     });
-    this.cleanupOf(opened).push({ dispose: () => { sub.dispose(); opened.close(); } });
+    // The URL is read at each event, so changing the setting needs no restart.
+    const webhook = new WebhookNotifier(opened.engine.bus, webhookUrl, (message) => this.output.warn(message));
+    this.cleanupOf(opened).push({ dispose: () => { webhook.dispose(); sub.dispose(); opened.close(); } });
     return opened;
   }
 

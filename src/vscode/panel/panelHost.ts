@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { isPanelCommand, isWebviewToHost } from '../../protocol/webview';
 import type { HostToWebview, PanelState, WebviewToHost } from '../../protocol/webview';
 import { panelHtml } from './html';
+import { PanelFeed } from './panelFeed';
+import type { EventSource } from './panelFeed';
 
 export const panelViewType = 'baton.panel';
 const title = 'Baton Agents';
@@ -9,17 +11,25 @@ const title = 'Baton Agents';
 /**
  * Owns the agent panel: creates or reveals it, restores it after a reload (serializer), and speaks
  * the typed protocol. It posts nothing until the webview says `ready`, then the current state and
- * every change after it.
+ * every change after it, and the entries of the workflow the webview watches.
+ *
+ * No retainContextWhenHidden: a hidden panel gives its document back, and when shown again the
+ * webview restores its own view (getState) and asks for its workflow's entries again; the list is
+ * virtualized, so that render is cheap (docs/decisions/0016).
  */
 export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  private feed: PanelFeed | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly currentState: () => PanelState,
     stateChanged: vscode.Event<void>,
+    private readonly events: EventSource,
+    /** The webview is up: after a reload, the workflows it shows must be read from the store. */
+    private readonly onReady: () => void = () => undefined,
   ) {
     this.disposables.push(
       stateChanged(() => this.postState()),
@@ -53,9 +63,15 @@ export class PanelHost implements vscode.Disposable {
     panel.webview.options = this.options();
     // A hidden webview loses its document and says `ready` again when shown: state is re-sent then.
     const messages = panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m));
+    this.feed?.dispose();
+    const feed = (this.feed = new PanelFeed(this.events, (params) => this.post({ kind: 'notify', method: 'feed', params })));
     panel.onDidDispose(() => {
       messages.dispose();
-      if (this.panel === panel) this.panel = undefined;
+      feed.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.feed = undefined;
+      }
     });
     panel.webview.html = panelHtml(panel.webview, vscode.Uri.joinPath(this.extensionUri, 'dist'), title);
   }
@@ -65,6 +81,7 @@ export class PanelHost implements vscode.Disposable {
     if (message.kind === 'ready') {
       this.ready = true;
       this.postState();
+      this.onReady();
       return;
     }
     await this.answer(message);
@@ -77,6 +94,13 @@ export class PanelHost implements vscode.Disposable {
         const { workflowId, approvalId, decision } = request.params;
         if (typeof workflowId !== 'string' || typeof approvalId !== 'string' || (decision !== 'approve' && decision !== 'reject')) throw new Error('The panel sent an approval Baton cannot read.');
         await vscode.commands.executeCommand(decision === 'approve' ? 'baton.approve' : 'baton.reject', { workflowId, approvalId });
+      } else if (request.method === 'watch') {
+        if (typeof request.params.workflowId !== 'string') throw new Error('The panel asked for a workflow Baton cannot read.');
+        await this.feed?.watch(request.params.workflowId);
+      } else if (request.method === 'openDiff') {
+        const { workflowId, agentId } = request.params;
+        if (typeof workflowId !== 'string' || (agentId !== undefined && typeof agentId !== 'string')) throw new Error('The panel asked for a diff Baton cannot read.');
+        await vscode.commands.executeCommand('baton.showChanges', { workflowId, agentId });
       } else if (request.method === 'runCommand' && isPanelCommand(request.params.command)) {
         await vscode.commands.executeCommand(request.params.command, request.params.workflowId ? { workflowId: request.params.workflowId } : undefined);
       } else {
@@ -97,6 +121,7 @@ export class PanelHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.feed?.dispose();
     this.panel?.dispose();
     this.disposables.forEach((d) => d.dispose());
   }
