@@ -1,27 +1,81 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PanelEntry } from '../../src/protocol/panelEntries';
 import type { PanelCommand, PanelState, WorkflowSummary } from '../../src/protocol/webview';
 import type { Host } from './host';
+import { WorkflowDetail } from './workflowDetail';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
+/** What the webview keeps with VS Code (getState/setState): it survives hiding and reloading. */
+interface ViewState {
+  panel?: PanelState;
+  selected?: string;
+  agent?: string;
+  /** Scroll offsets of threads, by `workflowId/agent`. */
+  offsets?: Record<string, number>;
+}
+
+interface Feed { workflowId: string; entries: PanelEntry[]; version: number }
+
 export function App({ host }: { host: Host }) {
   // Render what was last shown at once (panel hidden, window reloaded), then the host's fresh state.
-  const [state, setState] = useState<PanelState | undefined>(() => host.saved<PanelState>());
+  const [view, setView] = useState<ViewState>(() => host.saved<ViewState>() ?? {});
   const [error, setError] = useState<string>();
+  const [feed, setFeed] = useState<Feed>();
+  const watched = useRef<string | undefined>(undefined);
+  const state = view.panel;
+  const latestView = useRef(view);
+  latestView.current = view;
+
+  const offsets = useRef<Record<string, number>>(view.offsets ?? {});
+  const update = (change: (v: ViewState) => ViewState) => setView((v) => {
+    const next = { ...change(v), offsets: { ...offsets.current } };
+    host.save(next);
+    return next;
+  });
 
   useEffect(() => {
-    const off = host.on('state', (s) => {
-      setState(s);
-      host.save(s);
+    const offState = host.on('state', (s) => update((v) => ({ ...v, panel: s })));
+    const offFeed = host.on('feed', (f) => {
+      if (f.workflowId !== watched.current) return;
+      // Appended in place: a thread of 10,000 entries is not copied for every live batch.
+      setFeed((current) => {
+        if (f.reset || !current || current.workflowId !== f.workflowId) return { workflowId: f.workflowId, entries: f.entries, version: 0 };
+        current.entries.push(...f.entries);
+        return { ...current, version: current.version + 1 };
+      });
     });
     host.ready();
-    return off;
+    return () => { offState(); offFeed(); };
   }, [host]);
+
+  const workflows = state?.workflows ?? [];
+  const selected = workflows.find((w) => w.id === view.selected) ?? workflows.find((w) => w.status === 'waiting') ?? workflows[0];
+
+  useEffect(() => {
+    if (!selected || watched.current === selected.id) return;
+    watched.current = selected.id;
+    setFeed(undefined);
+    host.request('watch', { workflowId: selected.id }).catch((e: Error) => setError(e.message));
+  }, [selected?.id]);
 
   const run = (command: PanelCommand) => {
     setError(undefined);
     host.request('runCommand', { command }).catch((e: Error) => setError(e.message));
   };
+
+  // Scrolling fires often; the position is saved once a frame at most.
+  const pendingSave = useRef<number | undefined>(undefined);
+  const onScrolled = (agent: string, offset: number) => {
+    if (!selected) return;
+    offsets.current[`${selected.id}/${agent}`] = offset;
+    if (pendingSave.current !== undefined) return;
+    pendingSave.current = requestAnimationFrame(() => {
+      pendingSave.current = undefined;
+      host.save({ ...latestView.current, offsets: { ...offsets.current } });
+    });
+  };
+  const offsetsOf = (id: string) => Object.fromEntries(Object.entries(offsets.current).filter(([k]) => k.startsWith(`${id}/`)).map(([k, v]) => [k.slice(id.length + 1), v]));
 
   return (
     <main aria-busy={state ? 'false' : 'true'}>
@@ -33,15 +87,35 @@ export function App({ host }: { host: Host }) {
       {error && <p role="alert" class="error">{error}</p>}
       {!state ? (
         <p class="muted">Connecting to Baton…</p>
-      ) : state.workflows.length === 0 ? (
+      ) : workflows.length === 0 ? (
         <Empty trusted={state.workspaceTrusted} run={run} />
       ) : (
-        <ul class="workflows" aria-label="Workflows">
-          {state.workflows.map((w) => <WorkflowItem key={w.id} workflow={w} decide={(approvalId, decision) => {
-            setError(undefined);
-            host.request('decide', { workflowId: w.id, approvalId, decision }).catch((e: Error) => setError(e.message));
-          }} />)}
-        </ul>
+        <>
+          <ul class="workflows" aria-label="Workflows">
+            {workflows.map((w) => <WorkflowItem key={w.id} workflow={w} selected={w.id === selected?.id} select={() => update((v) => ({ ...v, selected: w.id }))} />)}
+          </ul>
+          {selected && (
+            <WorkflowDetail
+              workflow={selected}
+              entries={feed?.workflowId === selected.id ? feed.entries : []}
+              version={feed?.workflowId === selected.id ? feed.version : -1}
+              agent={view.agent}
+              onAgent={(agent) => update((v) => ({ ...v, agent }))}
+              offsets={offsetsOf(selected.id)}
+              onScrolled={onScrolled}
+              actions={{
+                decide: (approvalId, decision) => {
+                  setError(undefined);
+                  host.request('decide', { workflowId: selected.id, approvalId, decision }).catch((e: Error) => setError(e.message));
+                },
+                openDiff: (agentId) => {
+                  setError(undefined);
+                  host.request('openDiff', { workflowId: selected.id, agentId }).catch((e: Error) => setError(e.message));
+                },
+              }}
+            />
+          )}
+        </>
       )}
     </main>
   );
@@ -73,34 +147,18 @@ function Empty({ trusted, run }: { trusted: boolean; run: (c: PanelCommand) => v
   );
 }
 
-function WorkflowItem({ workflow: w, decide }: { workflow: WorkflowSummary; decide: (approvalId: string, decision: 'approve' | 'reject') => void }) {
+function WorkflowItem({ workflow: w, selected, select }: { workflow: WorkflowSummary; selected: boolean; select: () => void }) {
   return (
-    <li class="workflow" tabIndex={0}>
-      <div class="row">
-        <strong>{w.task}</strong>
-        <span class={`status status-${w.status}`}>{w.status}</span>
-      </div>
-      <div class="muted">
-        {w.mode} · {usd(w.costUsd)} of {usd(w.budgetUsd)} · {w.agents.length} agents
-      </div>
-      {w.agents.length > 0 && (
-        <ul class="agents" aria-label="Agents">
-          {w.agents.map((a) => (
-            <li key={a.id}><span class="agent">{a.id}</span> <span class="muted">{a.status}{a.currentStep ? ` · ${a.currentStep}` : ''} · {usd(a.costUsd)}</span></li>
-          ))}
-        </ul>
-      )}
-      {w.approvals?.map((p) => (
-        <section key={p.approvalId} class="approval" aria-label={`Approval ${p.approvalId}`}>
-          <div><span class="codicon codicon-bell-dot" aria-hidden="true" /> <strong>Needs your approval</strong> <span class="muted">({p.trigger})</span></div>
-          <p>{p.reason}</p>
-          {p.files?.length ? <p class="muted">Files: {p.files.join(', ')}</p> : null}
-          <div class="actions">
-            <button type="button" onClick={() => decide(p.approvalId, 'approve')}><span class="codicon codicon-check" aria-hidden="true" /> Approve</button>
-            <button type="button" class="secondary" onClick={() => decide(p.approvalId, 'reject')}><span class="codicon codicon-close" aria-hidden="true" /> Reject</button>
-          </div>
-        </section>
-      ))}
+    <li class={`workflow ${selected ? 'selected' : ''}`}>
+      <button type="button" class="workflow-select" aria-pressed={selected} onClick={select}>
+        <span class="row">
+          <strong>{w.task}</strong>
+          <span class={`status status-${w.status}`}>{w.approvals?.length ? <span class="codicon codicon-bell-dot" aria-label="needs approval" /> : null} {w.status}</span>
+        </span>
+        <span class="muted">
+          {w.mode} · {usd(w.costUsd)} of {usd(w.budgetUsd)} · {w.agents.length} agents{w.alert ? ` · ${w.alert.detail}` : ''}
+        </span>
+      </button>
     </li>
   );
 }
