@@ -53,7 +53,7 @@ export function ThreadView({ threads, selected, onSelect, offsets, onScrolled }:
   );
 }
 
-function Entry({ entry: e }: { entry: ThreadEntry }) {
+export function Entry({ entry: e }: { entry: ThreadEntry }) {
   const head = (icon: string, title: string, extra?: string) => (
     <div class="entry-head">
       <span class={`codicon codicon-${icon}`} aria-hidden="true" />

@@ -16,7 +16,7 @@ export function Timeline({ spans, from, to, agents }: { spans: Span[]; from: num
     <figure class="chart" id="timeline">
       <figcaption>Timeline</figcaption>
       {lanes.length === 0 ? <p class="muted">No agent has started yet.</p> : (
-        <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Timeline: ${spans.map((s) => `${s.agent} ${s.taskId} ${Math.round((s.end - s.start) / 1000)} s ${s.outcome}`).join(', ')}`}>
+        <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Timeline: ${spans.length} task run(s) by ${lanes.join(', ')}; ${spans.slice(-5).map((s) => `${s.agent} ${s.taskId} ${Math.round((s.end - s.start) / 1000)} s ${s.outcome}`).join(', ')}`}>
           {lanes.map((a, i) => (
             <g key={a} transform={`translate(0 ${pad.t + i * lane})`}>
               <text x={pad.l - 6} y={lane / 2 + 4} class="label" text-anchor="end">{a}</text>

@@ -35,6 +35,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     measureElement,
     overscan: 6,
     // New messages keep the view at the bottom while the reader is there, and leave it alone otherwise.
+    anchorTo: 'end',
     followOnAppend: true,
     initialOffset: props.initialOffset,
     onChange: (instance) => {
@@ -44,12 +45,15 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   };
   const [virtualizer] = useState(() => new Virtualizer(options));
   virtualizer.setOptions(options);
+  const placed = useRef(false);
+  useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
   useLayoutEffect(() => {
-    const cleanup = virtualizer._didMount();
-    if (latest.current.initialOffset === undefined && latest.current.items.length) virtualizer.scrollToIndex(latest.current.items.length - 1, { align: 'end' });
-    return cleanup;
-  }, [virtualizer]);
-  useLayoutEffect(() => virtualizer._willUpdate());
+    // _willUpdate attaches the scroll element; only then can the first position be set.
+    virtualizer._willUpdate();
+    if (placed.current) return;
+    placed.current = true;
+    if (latest.current.initialOffset === undefined) virtualizer.scrollToEnd();
+  });
 
   return (
     <div ref={scroller} class={`vlist ${props.class ?? ''}`} tabIndex={0} role="log" aria-label={props.label} aria-live="off">

@@ -27,7 +27,7 @@ export function WorkflowDetail({ workflow: w, entries, version, agent, onAgent, 
     return { threads, agents: [...threads.keys()], costs: costByAgent(entries), series: costSeries(entries), timeline: timelineSpans(entries) };
   }, [entries, version]);
   return (
-    <section class="detail" aria-label={`Workflow ${w.id}`}>
+    <section class="detail" aria-label={`Workflow ${w.id}`} data-entries={entries.length}>
       {w.approvals?.length ? <Approvals approvals={w.approvals} agentOf={(taskId) => agentOfTask(entries, taskId)} actions={actions} /> : null}
       <div class="charts">
         <CostByAgent costs={derived.costs} agents={derived.agents} />

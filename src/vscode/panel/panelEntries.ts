@@ -17,7 +17,7 @@ export class PanelEntryMapper {
     switch (e.type) {
       case 'agent.started':
         this.owners.set(e.data.taskId, e.agent);
-        return [{ ...base, agent, kind: 'step', step: 'started', taskId: e.data.taskId, text: `Started ${e.data.taskId}${e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ''} on \`${e.data.branch}\`${e.data.model ? ` with ${e.data.model}` : ''}` }];
+        return [{ ...base, agent, kind: 'step', step: 'started', taskId: e.data.taskId, text: `Started ${e.data.taskId}${e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ''} on ${e.data.branch}${e.data.model ? ` with ${e.data.model}` : ''}` }];
       case 'agent.message':
         return [{ ...base, agent, kind: 'message', role: e.data.role, taskId: e.data.taskId, markdown: e.data.content }];
       case 'agent.tool_call':
