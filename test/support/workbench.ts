@@ -1,6 +1,6 @@
 // Driving the real VS Code workbench in Chromium the way a person does: the command palette, the
 // activity bar, a webview's frame. Every wait is on something appearing, never a fixed sleep.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 
@@ -46,9 +46,13 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 30_
   throw new Error(`no webview frame contains ${selector}; frames:\n${page.frames().map((f) => f.url()).join('\n')}`);
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export const docsImageDir = resolve(import.meta.dirname, '..', '..', 'docs', 'images');
+
+/** A screenshot under test-results/ui; with `docs`, also the README's copy under docs/images. */
+export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
+  if (options.docs) copyFileSync(path, join(docsImageDir, `${name}.png`));
   return path;
 }

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Disposable, EventBus } from '../events/eventBus';
 import type { BatonEvent } from '../events/events';
 
@@ -35,23 +37,31 @@ export class WebhookNotifier implements Disposable {
       return;
     }
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await response.body?.cancel();
-      if (!response.ok) this.onError(`Baton could not notify the webhook: it answered ${response.status} ${response.statusText}. Check baton.notifications.webhookUrl.`);
+      const status = await postJson(url, JSON.stringify({ text }), this.timeoutMs);
+      if (status < 200 || status >= 300) this.onError(`Baton could not notify the webhook: it answered ${status}. Check baton.notifications.webhookUrl.`);
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      this.onError(`Baton could not notify the webhook (${reason}). Check baton.notifications.webhookUrl; the workflow goes on.`);
+      this.onError(`Baton could not notify the webhook (${error instanceof Error ? error.message : String(error)}). Check baton.notifications.webhookUrl; the workflow goes on.`);
     }
   }
 
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+/** One POST with its own timeout, on node:http(s): the same in the CLI and in any editor's extension host. */
+function postJson(url: string, body: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.toLowerCase().startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** One line a person reads in a chat channel, saying what happened and what to do. */
