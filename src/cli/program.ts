@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../core/config/configError';
 import { BatonError } from '../core/errors';
-import { StoreError } from '../core/store/storeError';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { serveCommand } from './commands/serve';
@@ -108,13 +107,10 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr.write(`baton: ${e.message}\n`);
     return exitCodes.usage;
   }
+  // StoreErrors (a damaged, locked or newer database, a full disk) are BatonErrors of kind 'state': exit 1.
   if (e instanceof BatonError) {
     io.stderr.write(`baton: ${e.describe()}\n`);
     return e.kind === 'config' || e.kind === 'usage' ? exitCodes.usage : e.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
-  }
-  if (e instanceof StoreError) {
-    io.stderr.write(`baton: ${e.message}\n`);
-    return exitCodes.failed;
   }
   throw e;
 }
