@@ -22,6 +22,8 @@ import type { ApprovalDecision, ApprovalRequest, WorkflowStateType } from './gra
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
+import { routingOutcomes } from './learningMemory';
+import type { LearningMemory, Recollection } from './learningMemory';
 import type { ModelEndpoint } from './modelEndpoint';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 
@@ -42,8 +44,8 @@ export interface EngineOptions {
   allowCommands: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing: Pricing;
-  lessons?: () => Promise<string[]>;
-  onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
+  /** What earlier workflows taught: read before a run, written when one ends. */
+  memory?: LearningMemory;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
 }
@@ -182,10 +184,10 @@ export class Engine {
     }
     const controller = new AbortController();
     this.running.set(workflowId, controller);
-    const lessons = (await this.options.lessons?.()) ?? [];
+    const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
     try {
-      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
+      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
       return this.stopped(workflowId, e, controller);
     } finally {
@@ -302,7 +304,7 @@ export class Engine {
     return { configurable: { thread_id: record.id }, recursionLimit: 10_000, durability: 'sync' as const };
   }
 
-  private context(record: WorkflowRecord, signal: AbortSignal, lessons: string[]): EngineContext {
+  private context(record: WorkflowRecord, signal: AbortSignal, recollection: Recollection): EngineContext {
     const o = this.options;
     const mode = o.approvals.mode;
     return {
@@ -322,7 +324,8 @@ export class Engine {
         this.bus.emit(record.id, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
         return decision;
       },
-      lessons,
+      lessons: recollection.lessons,
+      trackRecords: recollection.trackRecords,
       signal,
     };
   }
@@ -371,7 +374,11 @@ export class Engine {
     }
     const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
     const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
-    if (state.lessons?.length) await this.options.onLessons?.(workflowId, state.lessons);
+    await this.options.memory?.learn(workflowId, {
+      task: state.task,
+      outcomes: routingOutcomes(state.plan ?? [], state.results ?? {}, state.assignments ?? {}),
+      retrospective: { lessons: state.lessons ?? [], worked: state.retrospective?.worked ?? [], failed: state.retrospective?.failed ?? [] },
+    });
     if (failed.length) {
       const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;
       await this.options.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary: state.summary, currentStep: undefined, updatedAt: now });

@@ -13,7 +13,7 @@ import { findRepository } from './git/repository';
 import type { ModelEndpoint } from './modelEndpoint';
 import { SqliteCheckpointer } from './store/sqliteCheckpointer';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
-import { SqliteLessons } from './store/sqliteLessons';
+import { SqliteMemory } from './store/sqliteMemory';
 import { SqliteWorkflowRecords } from './store/sqliteWorkflowRecords';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
@@ -51,7 +51,6 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
   const apiKey = settings.endpoint.apiKey;
   const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
   const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
-  const lessons = new SqliteLessons(db);
   const engine = new Engine({
     repoDir: root,
     batonDir,
@@ -71,8 +70,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     allowCommands: settings.allowCommands ?? [],
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
-    lessons: async () => lessons.recent(),
-    onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    memory: new SqliteMemory(db),
   });
   return {
     engine, team, repoRoot: root, batonDir,
