@@ -4,6 +4,7 @@ import { ConfigError } from '../core/config/configError';
 import { BatonError } from '../core/errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { memoryCommand } from './commands/memory';
 import { serveCommand } from './commands/serve';
 import { cancelCommand, decideCommand, listCommand, resumeCommand, rollbackCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
@@ -39,6 +40,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   serve: { options: { repo: { type: 'string' }, port: { type: 'string' } }, positionals: [0, 0] },
   doctor: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   demo: { options: {}, positionals: [0, 0] },
+  memory: { options: { repo: { type: 'string' } }, positionals: [0, 2] },
 };
 
 function usageError(io: CliIo, message: string): number {
@@ -88,6 +90,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'cancel': return await cancelCommand(first!, flags, io);
       case 'rollback': return await rollbackCommand(first!, flags, io);
       case 'demo': return await demoCommand(flags, io);
+      case 'memory': return await memoryCommand(first, second, flags, io);
       case 'serve': return await serveCommand(flags, io);
       default:
         throw new CliError(`"baton ${name}" is not available in this build (${version}) yet; see the CHANGELOG.`);

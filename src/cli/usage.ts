@@ -12,6 +12,7 @@ Usage:
   baton approve <id> [approvalId] | reject <id> [approvalId] [--reason TEXT]
   baton resume <id> | cancel <id> | rollback <id> [--to SNAPSHOT]
   baton serve [--port N] | doctor | demo
+  baton memory [--json] | memory delete <id>   what earlier workflows taught; forget one entry
 
 Options:
   -h, --help       show this help
