@@ -175,10 +175,16 @@ export class Engine {
       input = new Command({ resume });
       applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
       this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
-    } else if (started.next.length) {
-      // Interrupted by a crash or a cancel: the checkpoint says where to go on.
+    } else if (started.tasks.length) {
+      // Interrupted by a crash or a cancel: the checkpoint says where to go on. `tasks`, not `next`: a node that
+      // finished and saved its writes just before the kill is left out of `next`, yet the step is not over
+      // (LangGraph applies those writes and goes on), so an empty `next` does not mean the graph ended.
       input = null;
-      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${started.next.join(', ')}` });
+      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${[...new Set(started.tasks.map((t) => t.name))].join(', ')}` });
+    } else if (['queued', 'running'].includes(record.status)) {
+      // The graph reached its end but the process died before recording the outcome (a kill between the last
+      // checkpoint and the record's update): the checkpoint holds the whole result, so record it now.
+      return this.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
     } else {
       return this.ended(record);
     }
