@@ -13,7 +13,7 @@ import { findRepository } from './git/repository';
 import type { ModelEndpoint } from './modelEndpoint';
 import { SqliteCheckpointer } from './store/sqliteCheckpointer';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
-import { SqliteLessons } from './store/sqliteLessons';
+import { SqliteMemory } from './store/sqliteMemory';
 import { SqliteWorkflowRecords } from './store/sqliteWorkflowRecords';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
@@ -57,7 +57,6 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
   const apiKey = settings.endpoint.apiKey;
   const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
   const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
-  const lessons = new SqliteLessons(db);
   const engine = new Engine({
     repoDir: root,
     batonDir,
@@ -78,8 +77,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
     resilience: { fallbackModels: settings.fallbackModels },
-    lessons: async () => lessons.recent(),
-    onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    memory: new SqliteMemory(db),
     checkCommand: settings.checkCommand,
     keepWorktrees: settings.keepWorktrees ?? false,
   });
