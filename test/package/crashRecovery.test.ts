@@ -38,22 +38,30 @@ function random(s: number): () => number {
 }
 
 /**
- * Every commit the agents made, as "<agent>: <subject> <tree>" over all Baton branches of the workflow: the tree
- * says the content is the same, the sorted list says no commit is missing or made twice.
+ * Every commit the agents made, as "<agent>: <subject> <tree>" over the workflow's agent branches, or where
+ * their heads are kept once the workflow ended and its branches were removed (refs/baton/trash/<id>/ended/):
+ * the tree says the content is the same, the sorted list says no commit is missing or made twice.
  */
 function agentCommits(repo: string): string[] {
-  const out = git(repo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/baton/');
-  return out.split('\n').filter(Boolean).flatMap((branch) => {
-    const agent = branch.split('/').pop()!;
-    return git(repo, 'log', '--format=%s %T', branch, '^main').split('\n').filter(Boolean).map((line) => `${agent}: ${line}`);
+  const base = git(repo, 'rev-list', '--max-parents=0', 'main');
+  const refs = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/heads/baton/', 'refs/baton/trash/').split('\n')
+    .filter((r) => r && (r.startsWith('refs/heads/') || r.includes('/ended/')) && !r.endsWith('/integration'));
+  return refs.flatMap((ref) => {
+    const agent = ref.split('/').pop()!;
+    return git(repo, 'log', '--format=%s %T', '--no-merges', ref, `^${base}`).split('\n').filter(Boolean).map((line) => `${agent}: ${line}`);
   }).sort();
+}
+
+/** What landed on the user's branch: its tree, and its history without merge commits' own ids. */
+function landed(repo: string): string {
+  return `${git(repo, 'rev-parse', 'main^{tree}')} ${git(repo, 'log', '--format=%s', '--no-merges', 'main').split('\n').sort().join(' | ')}`;
 }
 
 describe('crash recovery: kill -9 a running `baton run` at random points, then `baton resume`', function () {
   let server: FakeOpenAI;
   let env: NodeJS.ProcessEnv;
   /** What an uninterrupted run produces: its commits and how many event lines it prints. */
-  let reference: { commits: string[]; events: number };
+  let reference: { commits: string[]; events: number; landed: string };
   const repos: string[] = [];
 
   const baton = (repo: string, args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
@@ -94,8 +102,9 @@ describe('crash recovery: kill -9 a running `baton run` at random points, then `
     repos.push(repo);
     const run = await runAndKill(repo, Number.POSITIVE_INFINITY);
     assert.ok(run.completed, 'the uninterrupted run completes');
-    reference = { commits: agentCommits(repo), events: run.lines.length };
+    reference = { commits: agentCommits(repo), events: run.lines.length, landed: landed(repo) };
     assert.equal(reference.commits.length, 3, reference.commits.join('\n'));
+    for (const subject of ['Add a', 'Add b', 'Add c']) assert.ok(reference.landed.includes(subject), `the merge, approved by policy, landed ${subject} on main: ${reference.landed}`);
   });
   after(() => {
     server.close();
@@ -114,6 +123,7 @@ describe('crash recovery: kill -9 a running `baton run` at random points, then `
     assert.equal(status.resumable, true);
     assert.equal((await baton(repo, ['resume', id, '--approve', 'auto'])).code, 0);
     assert.deepEqual(agentCommits(repo), reference.commits);
+    assert.equal(landed(repo), reference.landed);
     assert.match((await baton(repo, ['list'])).stdout, new RegExp(`^${id}  completed `, 'm'));
   });
 
@@ -144,7 +154,7 @@ describe('crash recovery: kill -9 a running `baton run` at random points, then `
       const where = `killed after event ${killAfter} of ${reference.events} (seed ${seed}); last events: ${types(killed.lines.slice(-4))}; resume: ${types(resumed.stdout.split('\n'))}`;
       assert.equal(resumed.code, 0, `${where}: resume exited ${resumed.code}: ${resumed.stderr}`);
       assert.deepEqual(agentCommits(repo), reference.commits, where);
-      assert.equal(git(repo, 'log', '--format=%s', 'main'), 'initial commit', where);
+      assert.equal(landed(repo), reference.landed, `${where}: main holds the same result, merged once`);
     }
   });
 });
