@@ -11,7 +11,7 @@ import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
-import { ConflictWatcher } from './git/conflictScan';
+import { ConflictSchedule } from './git/conflictSchedule';
 import { MergeBlocked } from './git/land';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
 import type { SnapshotRecord } from './git/snapshotRecord';
@@ -100,8 +100,7 @@ export class Engine {
   private readonly rollbacks: Rollbacks;
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
-  private readonly conflicts: ConflictWatcher | undefined;
-  private readonly scans = new Map<string, { again: boolean; done: Promise<void> }>();
+  private readonly conflicts: ConflictSchedule | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
@@ -118,41 +117,12 @@ export class Engine {
       createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model, { timeoutMs: resilience.callTimeoutMs + 5_000 })),
       resilience,
     });
-    if (options.predictConflicts !== false) {
-      this.conflicts = new ConflictWatcher(options.repoDir, options.bus);
-      options.bus.on('agent.committed', (e) => this.scheduleConflictScan(e.workflowId));
-    }
-  }
-
-  /**
-   * After an agent commits, predicts conflicts between the workflow's branches, and with new
-   * commits on the user's branch, in the background. Commits that land during a scan are covered
-   * by one more scan, not one each; pairs whose heads did not move are not merged again.
-   */
-  private scheduleConflictScan(workflowId: string): void {
-    const pending = this.scans.get(workflowId);
-    if (pending) {
-      pending.again = true;
-      return;
-    }
-    const scan = { again: true, done: Promise.resolve() };
-    const loop = async () => {
-      while (scan.again) {
-        scan.again = false;
-        const record = await this.options.records.get(workflowId);
-        if (!record || !this.conflicts) return;
-        const branches = await this.workspaces.branchesOf(workflowId);
-        // A prediction that fails (a branch deleted by hand) is retried with the next commit.
-        await this.conflicts.scan(workflowId, branches, { ref: 'HEAD', since: record.baseCommit }).catch(() => undefined);
-      }
-    };
-    scan.done = loop().catch(() => undefined).finally(() => this.scans.delete(workflowId));
-    this.scans.set(workflowId, scan);
+    if (options.predictConflicts !== false) this.conflicts = new ConflictSchedule(options.repoDir, options.bus, this.workspaces, options.records);
   }
 
   /** Resolves when the conflict predictions for the workflow's commits so far have been made. */
   async conflictsSettled(workflowId: string): Promise<void> {
-    await this.scans.get(workflowId)?.done;
+    await this.conflicts?.settled(workflowId);
   }
 
   get bus(): EventBus {
@@ -378,7 +348,7 @@ export class Engine {
     await this.conflictsSettled(workflowId);
     const record = await this.record(workflowId);
     const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
-    await cleanUpWorkflow(this.workspaces, this.conflicts, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
+    await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
   /** The outcome of a workflow that already ended, without announcing it again. */
