@@ -32,5 +32,8 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     allowCommands: c.get<string[]>('commands.allow', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
+    storage: c.get<string>('storage.backend', 'sqlite') === 'postgres'
+      ? { backend: 'postgres', postgresUrl: c.get<string>('storage.postgresUrl', '') }
+      : { backend: 'sqlite' },
   };
 }
