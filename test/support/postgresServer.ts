@@ -17,6 +17,7 @@ export interface PostgresServer {
   /** A URL (with the password) to a new, empty database on this server. */
   createDatabase(name?: string): Promise<string>;
   dropDatabase(url: string): Promise<void>;
+  /** Stops the server and removes its folder; safe to call twice. */
   stop(): void;
 }
 
@@ -93,6 +94,19 @@ export async function startPostgres(): Promise<PostgresServer> {
       throw new Error(`${started.output}\n${log}`);
     }
   }
+  let stopped = false;
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      run([...user.prefix, join(bin, 'pg_ctl'), 'stop', '-m', 'immediate', '-w', '-D', data]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // A test run that ends without its `after` hook (a crash, a bail-out) must not leave a server behind.
+  process.on('exit', stop);
   let databases = 0;
   const admin = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'baton', password, database: 'postgres' });
@@ -116,12 +130,6 @@ export async function startPostgres(): Promise<PostgresServer> {
       const name = new URL(url).pathname.slice(1);
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
-    stop() {
-      try {
-        run([...user.prefix, join(bin, 'pg_ctl'), 'stop', '-m', 'immediate', '-w', '-D', data]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    stop,
   };
 }
