@@ -24,18 +24,18 @@ export interface PostgresServer {
 const debianRoot = '/usr/lib/postgresql';
 
 /** The folder holding initdb and pg_ctl: $BATON_PG_BIN, else the newest Debian PostgreSQL. */
-export function postgresBinDir(): string {
-  const fromEnv = process.env.BATON_PG_BIN;
+export function postgresBinDir(root = debianRoot, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.BATON_PG_BIN;
   if (fromEnv) return fromEnv;
-  const versions = existsSync(debianRoot) ? readdirSync(debianRoot).filter((v) => existsSync(join(debianRoot, v, 'bin', 'initdb'))) : [];
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (newest === undefined) {
     throw new Error(
-      `The Postgres store tests need a PostgreSQL server, and none is installed (no ${debianRoot}/<version>/bin/initdb). ` +
+      `The Postgres store tests need a PostgreSQL server, and none is installed (no ${root}/<version>/bin/initdb). ` +
         'Install it with: sudo apt-get install -y postgresql (CI does this through scripts/tools.mjs), or set BATON_PG_BIN to the folder holding initdb and pg_ctl.',
     );
   }
-  return join(debianRoot, newest, 'bin');
+  return join(root, newest, 'bin');
 }
 
 // PostgreSQL refuses to run as root, and CI and the sandbox run as root: the server then runs as the `postgres`

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { runCli } from '../../src/cli/program';
 import type { CliIo } from '../../src/cli/program';
@@ -10,7 +13,7 @@ import { PostgresStore } from '../../src/core/store/postgresStore';
 import { postgresMigrations } from '../../src/core/store/postgresMigrations';
 import { PostgresWorkflowRecords } from '../../src/core/store/postgresWorkflowRecords';
 import { StoreError } from '../../src/core/store/storeError';
-import { startPostgres } from '../support/postgresServer';
+import { postgresBinDir, startPostgres } from '../support/postgresServer';
 import type { PostgresServer } from '../support/postgresServer';
 import { makeRepo } from '../support/repoBuilder';
 
@@ -81,6 +84,18 @@ describe('store: PostgreSQL unreachable or misconfigured', () => {
     assert.deepEqual(storageSettings({ BATON_POSTGRES_URL: 'postgres://db/baton', BATON_STORAGE_BACKEND: 'sqlite' }), { backend: 'sqlite' });
     assert.throws(() => storageSettings({ BATON_STORAGE_BACKEND: 'postgres' }), /BATON_POSTGRES_URL is not set/);
     assert.throws(() => storageSettings({ BATON_STORAGE_BACKEND: 'mongo' }), /must be sqlite or postgres/);
+  });
+});
+
+describe('store: the PostgreSQL the tests start', () => {
+  it('without the server binaries, fails saying how to install them instead of skipping', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'baton-no-pg-'));
+    try {
+      assert.throws(() => postgresBinDir(empty, {}), /need a PostgreSQL server, and none is installed .*apt-get install -y postgresql/);
+      assert.equal(postgresBinDir(empty, { BATON_PG_BIN: '/opt/pg/bin' }), '/opt/pg/bin');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 
