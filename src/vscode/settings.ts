@@ -4,6 +4,7 @@ import type { PriceTable } from '../core/cost/pricing';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { ModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
+import type { StorageSettings } from '../core/store/operationalStore';
 
 /** The endpoint from `baton.model.*` settings, overridden by the environment (DESIGN.md §2). */
 export function modelEndpoint(apiKey: string | undefined): ModelEndpoint {
@@ -19,6 +20,14 @@ export function workflowMode(): WorkflowMode {
   return vscode.workspace.getConfiguration('baton').get<WorkflowMode>('mode', 'centralized');
 }
 
+/** `baton.storage.*`: the repository's SQLite file, or a PostgreSQL shared by several machines. */
+export function storageSettings(): StorageSettings {
+  const c = vscode.workspace.getConfiguration('baton');
+  return c.get<string>('storage.backend', 'sqlite') === 'postgres'
+    ? { backend: 'postgres', postgresUrl: c.get<string>('storage.postgresUrl', '') }
+    : { backend: 'sqlite' };
+}
+
 /** Everything the engine takes from `baton.*` settings. */
 export function engineSettings(apiKey: string | undefined): EngineSettings {
   const c = vscode.workspace.getConfiguration('baton');
@@ -32,8 +41,6 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     allowCommands: c.get<string[]>('commands.allow', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
-    storage: c.get<string>('storage.backend', 'sqlite') === 'postgres'
-      ? { backend: 'postgres', postgresUrl: c.get<string>('storage.postgresUrl', '') }
-      : { backend: 'sqlite' },
+    storage: storageSettings(),
   };
 }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { runCli } from '../../src/cli/program';
 import type { CliIo } from '../../src/cli/program';
 import { storageSettings } from '../../src/cli/settings';
+import { runDoctor } from '../../src/core/doctor';
 import { BatonError } from '../../src/core/errors';
 import { openOperationalStore } from '../../src/core/store/operationalStore';
 import { PostgresStore } from '../../src/core/store/postgresStore';
@@ -65,6 +66,18 @@ describe('store: PostgreSQL unreachable or misconfigured', () => {
     assert.equal(await runCli(['list'], t), 1);
     assert.match(t.err, new RegExp(`^baton: Baton could not reach PostgreSQL at 127\\.0\\.0\\.1:${port} `));
     assert.doesNotMatch(t.err + t.out, new RegExp(secret));
+  });
+
+  it('`baton doctor` fails the storage check with the same message', async () => {
+    const port = await closedPort();
+    const checks = await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: `postgres://baton:${secret}@127.0.0.1:${port}/baton` } });
+    const storage = checks.find((c) => c.name === 'Storage');
+    assert.equal(storage?.status, 'fail');
+    assert.match(storage!.detail, new RegExp(`could not reach PostgreSQL at 127\\.0\\.0\\.1:${port}`));
+    assert.match(storage!.fix ?? '', /Check that the server is running/);
+    assert.doesNotMatch(JSON.stringify(checks), new RegExp(secret));
+    const unset = await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: '' } });
+    assert.match(unset.find((c) => c.name === 'Storage')?.fix ?? '', /Set baton\.storage\.postgresUrl/);
   });
 
   it('refuses a URL that is not a PostgreSQL URL without repeating it', async () => {
@@ -126,6 +139,18 @@ describe('store: a shared PostgreSQL', function () {
     const url = (await fresh()).replace(/\/[^/]+$/, '/no_such_db');
     const error = await refusal(url);
     assert.match(error.describe(), new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${server.port} has no database "no_such_db"\\. Create it \\(e\\.g\\. createdb -h 127\\.0\\.0\\.1 -p ${server.port} no_such_db\\)`));
+  });
+
+  it('`baton doctor` reports the server, the database and the schema version, changing nothing', async () => {
+    const url = await fresh();
+    const storageCheck = async () => (await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: url } }))
+      .find((c) => c.name === 'Storage');
+    const before = await storageCheck();
+    assert.equal(before?.status, 'ok');
+    assert.match(before!.detail, new RegExp(`^PostgreSQL \\d+\\.\\d+.* at 127\\.0\\.0\\.1:${server.port}, database "baton_test_\\d+_\\d+"; Baton creates its tables on first use$`));
+    assert.equal((await storageCheck())?.detail, before!.detail, 'a second look finds the database as it was');
+    await (await PostgresStore.open(url)).close();
+    assert.match((await storageCheck())!.detail, new RegExp(`, Baton schema ${postgresMigrations.length}$`));
   });
 
   it('sets up a new database once when several machines open it at the same moment', async () => {
