@@ -27,6 +27,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
     options: {
       repo: { type: 'string' }, mode: { type: 'string' }, budget: { type: 'string' }, concurrency: { type: 'string' },
       model: { type: 'string' }, 'base-url': { type: 'string' }, approve: { type: 'string' }, detach: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' },
+      check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' },
     },
     positionals: [1, 1],
   },
@@ -34,8 +35,8 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   list: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   approve: { options: { repo: { type: 'string' }, reason: { type: 'string' } }, positionals: [1, 2] },
   reject: { options: { repo: { type: 'string' }, reason: { type: 'string' } }, positionals: [1, 2] },
-  resume: { options: { repo: { type: 'string' }, approve: { type: 'string' } }, positionals: [1, 1] },
-  cancel: { options: { repo: { type: 'string' } }, positionals: [1, 1] },
+  resume: { options: { repo: { type: 'string' }, approve: { type: 'string' }, check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' } }, positionals: [1, 1] },
+  cancel: { options: { repo: { type: 'string' }, 'keep-worktrees': { type: 'boolean' } }, positionals: [1, 1] },
   rollback: { options: { repo: { type: 'string' }, to: { type: 'string' }, checkpoint: { type: 'string' }, task: { type: 'string' }, restart: { type: 'boolean' }, list: { type: 'boolean' } }, positionals: [1, 1] },
   serve: { options: { repo: { type: 'string' }, port: { type: 'string' } }, positionals: [0, 0] },
   doctor: { options: { repo: { type: 'string' } }, positionals: [0, 0] },

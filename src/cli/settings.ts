@@ -25,6 +25,12 @@ function positive(flag: string, value: Flags[string], integer: boolean): number 
   return n;
 }
 
+function checkCommand(value: Flags[string]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value.trim()) throw new CliError('--check needs the command to run on the merged work, e.g. --check "npm test"', exitCodes.usage);
+  return value.trim();
+}
+
 export interface RunFlags {
   mode?: WorkflowMode;
   budgetUsd?: number;
@@ -69,6 +75,8 @@ export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
       approvalMode: approve,
       fallbackModels: env.BATON_MODEL_FALLBACKS ? env.BATON_MODEL_FALLBACKS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       allowCommands: env.BATON_ALLOW_COMMANDS ? env.BATON_ALLOW_COMMANDS.split('\n').map((s) => s.trim()).filter(Boolean) : [],
+      checkCommand: checkCommand(flags.check),
+      keepWorktrees: flags['keep-worktrees'] === true || ['1', 'true', 'yes'].includes((env.BATON_KEEP_WORKTREES ?? '').toLowerCase()),
       storage: storageSettings(env),
     },
   };

@@ -7,7 +7,7 @@ export const usage = `baton ${version}: run a team of LLM agents on a git reposi
 Usage:
   baton run "<task>" [--repo DIR] [--mode centralized|hierarchical|event-driven] [--budget USD]
                      [--concurrency N] [--model NAME] [--base-url URL] [--approve ask|auto|never]
-                     [--json] [--detach]
+                     [--json] [--detach] [--yes] [--check "<command>"] [--keep-worktrees]
   baton status <id> | list
   baton approve <id> [approvalId] | reject <id> [approvalId] [--reason TEXT]
   baton resume <id> | cancel <id> | rollback <id> [--to SNAPSHOT]
@@ -18,11 +18,17 @@ Options:
   -h, --help       show this help
   -V, --version    print the version
   --json           print events as JSON Lines, one a line
+  -y, --yes        start without asking after the cost estimate
+  --check CMD      the project's check, run on the agents' merged work (agents.yaml check.command wins)
+  --keep-worktrees keep the workflow's worktrees and branches when it ends (also on resume and cancel)
+
+When the agents are done, their work is merged on baton/<id>/integration; it lands on your current
+branch after you approve "merge" (baton approve <id> merge), and only if your working tree allows it.
 
 Environment:
-  BATON_API_KEY (else OPENAI_API_KEY), BATON_BASE_URL, BATON_MODEL
+  BATON_API_KEY (else OPENAI_API_KEY), BATON_BASE_URL, BATON_MODEL, BATON_KEEP_WORKTREES=1
 
 Exit codes:
-  0 completed, 1 failed, 2 usage or configuration error, 3 waiting for approval,
-  4 paused by budget, 130 cancelled
+  0 completed, 1 failed, 2 usage or configuration error, 3 waiting for approval (or for you to
+  make room for the merge), 4 paused by budget, 130 cancelled
 `;

@@ -5,11 +5,14 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { bulkhead } from 'cockatiel';
 import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
+import { estimateCost } from './cost/estimate';
+import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { ConflictWatcher } from './git/conflictScan';
+import { MergeBlocked } from './git/land';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
 import type { SnapshotRecord } from './git/snapshotRecord';
 import { AgentWorkspaces } from './git/workspaces';
@@ -18,7 +21,7 @@ import type { WorkflowGraph } from './graph/graph';
 import type { ApprovalPolicy, EngineContext } from './graph/context';
 import { settled } from './graph/inFlight';
 import { openApprovals } from './graph/interrupts';
-import type { ApprovalDecision, ApprovalRequest, WorkflowStateType } from './graph/state';
+import type { ApprovalDecision, ApprovalRequest, IntegrationResult, WorkflowStateType } from './graph/state';
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
@@ -28,6 +31,7 @@ import type { ResilienceOptions } from './resilience/resilienceOptions';
 import { Rollbacks } from './rollbacks';
 import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
+import { checkSettings, cleanUpWorkflow, integrationSummary } from './workflowEnd';
 
 export interface EngineOptions {
   repoDir: string;
@@ -50,6 +54,12 @@ export interface EngineOptions {
   onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
+  /** The project's check, run on the integrated result (e.g. `npm test`); agents.yaml check.command wins. */
+  checkCommand?: string;
+  /** Ask to merge the integrated result into the user's branch, and land it once approved (on unless false). */
+  mergeOnApproval?: boolean;
+  /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees); off: removed. */
+  keepWorktrees?: boolean;
   /** Retries, call timeout, circuit breakers and fallback models (`baton.model.fallbacks`); unset: defaults. */
   resilience?: Partial<ResilienceOptions>;
 }
@@ -64,12 +74,17 @@ export type RunOutcome =
   | { status: 'failed'; error: string; costUsd: number }
   | { status: 'waiting'; approvals: PendingApproval[]; costUsd: number }
   | { status: 'paused'; reason: 'budget'; approvals: PendingApproval[]; costUsd: number }
+  /** The integrated result cannot land on the user's branch as it is: `detail` says why and what to do, then resume. */
+  | { status: 'paused'; reason: 'merge'; detail: string; approvals: PendingApproval[]; costUsd: number }
   | { status: 'cancelled'; costUsd: number };
 
 /** Ids are short, sortable by time, and safe in a branch name (baton/<id>/<agent>). */
 export function newWorkflowId(now = new Date()): string {
   return `wf-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
 }
+
+/** A workflow's budget when neither the caller nor the settings give one. */
+export const defaultBudgetUsd = 2;
 
 /**
  * The one façade the CLI, the extension and the HTTP API call. It owns the compiled graph, the
@@ -142,13 +157,23 @@ export class Engine {
     return this.options.bus;
   }
 
+  /**
+   * What a workflow for `task` will likely cost, before anything is sent: the prompts Baton will
+   * send times the work a plan usually holds, refined by what earlier workflows here cost.
+   */
+  async estimate(task: string): Promise<CostEstimate> {
+    const past = (await this.options.records.list()).filter((r) => r.status === 'completed').map((r) => r.costUsd);
+    const lessons = (await this.options.lessons?.()) ?? [];
+    return estimateCost({ task, team: this.options.team, model: this.options.endpoint.model, pricing: this.options.pricing, lessons, pastCostsUsd: past });
+  }
+
   /** Records a new workflow and announces it; run() does the work. */
   async start(task: string, options: StartOptions = {}): Promise<string> {
     if (!task.trim()) throw new BatonError('The task is empty.', 'Describe the job, e.g. baton run "add input validation to the signup form".', 'usage');
     const id = newWorkflowId();
     const now = new Date().toISOString();
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
-    const budgetUsd = options.budgetUsd ?? 2;
+    const budgetUsd = options.budgetUsd ?? defaultBudgetUsd;
     const baseCommit = await this.workspaces.headCommit();
     const baseBranch = await this.workspaces.currentBranch();
     if (!baseBranch) {
@@ -283,6 +308,7 @@ export class Engine {
     if (['completed', 'failed', 'cancelled'].includes(record.status)) throw new BatonError(`Workflow ${workflowId} already ended (${record.status}).`, undefined, 'usage');
     await this.options.records.update(workflowId, { status: 'cancelled', updatedAt: new Date().toISOString() });
     this.bus.emit(workflowId, 'workflow.cancelled', { reason, costUsd: record.costUsd });
+    await this.cleanUp(workflowId);
   }
 
   async status(workflowId: string): Promise<WorkflowRecord> {
@@ -326,8 +352,24 @@ export class Engine {
         return decision;
       },
       lessons,
+      check: checkSettings(o.team, o.checkCommand),
+      merge: o.mergeOnApproval !== false,
       signal,
     };
+  }
+
+  /** What the integrate step found: which agents' branches merged, which conflict or break the check, and why. */
+  async integration(workflowId: string): Promise<IntegrationResult | undefined> {
+    const record = await this.record(workflowId);
+    return ((await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>).integration;
+  }
+
+  /** Removes the worktrees and branches of a workflow that just ended, unless they are kept; never fails the workflow. */
+  private async cleanUp(workflowId: string): Promise<void> {
+    await this.conflictsSettled(workflowId);
+    const record = await this.record(workflowId);
+    const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
+    await cleanUpWorkflow(this.workspaces, this.conflicts, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
   /** The outcome of a workflow that already ended, without announcing it again. */
@@ -339,6 +381,14 @@ export class Engine {
 
   private async stopped(workflowId: string, e: unknown, controller: AbortController): Promise<RunOutcome> {
     const cancelled = controller.signal.aborted;
+    if (e instanceof MergeBlocked && !cancelled) {
+      // Not a failure: nothing was changed, and `run` tries the merge again once the user made room for it.
+      const costUsd = this.gateway.spentUsd(workflowId);
+      const detail = e.describe();
+      await this.options.records.update(workflowId, { status: 'paused', costUsd, currentStep: `merge blocked: ${detail}`.slice(0, 500), updatedAt: new Date().toISOString() });
+      this.bus.emit(workflowId, 'workflow.paused', { reason: 'merge', detail: detail.slice(0, 500) });
+      return { status: 'paused', reason: 'merge', detail, approvals: [], costUsd };
+    }
     // invoke() rejects at once; the nodes still running stop and tidy up their worktrees first.
     if (!cancelled) controller.abort(new BatonError('The workflow stopped after an error.', undefined, 'cancelled'));
     await settled(controller.signal);
@@ -346,11 +396,13 @@ export class Engine {
     if (cancelled) {
       await this.options.records.update(workflowId, { status: 'cancelled', costUsd, updatedAt: new Date().toISOString() });
       this.bus.emit(workflowId, 'workflow.cancelled', { reason: 'cancelled by the user', costUsd });
+      await this.cleanUp(workflowId);
       return { status: 'cancelled', costUsd };
     }
     const error = errorMessage(e);
     await this.options.records.update(workflowId, { status: 'failed', costUsd, error, updatedAt: new Date().toISOString() });
     this.bus.emit(workflowId, 'workflow.failed', { error, costUsd });
+    await this.cleanUp(workflowId);
     return { status: 'failed', error, costUsd };
   }
 
@@ -375,17 +427,21 @@ export class Engine {
     const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
     const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
     if (state.lessons?.length) await this.options.onLessons?.(workflowId, state.lessons);
+    const summary = [state.summary, integrationSummary(state)].filter(Boolean).join('\n');
     if (failed.length) {
       const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;
-      await this.options.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary: state.summary, currentStep: undefined, updatedAt: now });
+      await this.options.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary, currentStep: undefined, updatedAt: now });
       this.bus.emit(workflowId, 'workflow.failed', { error, costUsd, failedTaskIds: failed.map((r) => r.taskId) });
+      await this.cleanUp(workflowId);
       return { status: 'failed', error, costUsd };
     }
-    await this.options.records.update(workflowId, { status: 'completed', costUsd, progress, summary: state.summary, currentStep: undefined, updatedAt: now });
+    await this.options.records.update(workflowId, { status: 'completed', costUsd, progress, summary, currentStep: undefined, updatedAt: now });
     this.bus.emit(workflowId, 'workflow.completed', {
-      summary: state.summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
+      summary: summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
       tasksFailed: results.filter((r) => r.status === 'failed').length,
+      ...(state.landed && state.landed.result === state.integration?.head ? { branch: state.landed.into } : state.integration?.merged.length ? { branch: state.integration.branch } : {}),
     });
-    return { status: 'completed', summary: state.summary, costUsd };
+    await this.cleanUp(workflowId);
+    return { status: 'completed', summary, costUsd };
   }
 }

@@ -27,6 +27,10 @@ export interface EngineSettings {
   allowCommands?: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing?: PriceTable;
+  /** The project's check, run on the integrated result; agents.yaml check.command wins. */
+  checkCommand?: string;
+  /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees). */
+  keepWorktrees?: boolean;
   /** `baton.model.fallbacks`: models tried in order when the main one keeps failing. */
   fallbackModels?: readonly string[];
   /** The demo's scripted model, or a test's. */
@@ -87,6 +91,8 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     resilience: { fallbackModels: settings.fallbackModels },
     lessons: async () => lessons.recent(),
     onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    checkCommand: settings.checkCommand,
+    keepWorktrees: settings.keepWorktrees ?? false,
   });
   return {
     engine, team, repoRoot: root, batonDir,

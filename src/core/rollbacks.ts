@@ -126,9 +126,10 @@ export class Rollbacks {
     if (builtOn.length) throw new BatonError(`Later tasks (${builtOn.join(', ')}) already build on ${taskId}.`, `Roll back to the snapshot before ${taskId} instead: baton rollback ${record.id} --list shows them.`, 'usage');
     const ws = this.d.workspaces.workspaceOf(record.id, r.agentId);
     if (r.commit && r.startHead) {
-      const head = await gitOut(['rev-parse', '--verify', `${ws.branch}^{commit}`], { cwd: this.d.repoDir });
-      if (head !== r.commit) throw new BatonError(`${r.agentId} has worked on its branch since ${taskId}, so it cannot be undone alone.`, `Roll back to a snapshot instead: baton rollback ${record.id} --list shows them.`, 'usage');
+      // After the workflow ended its branch was removed: ensure brings it back from refs/baton/trash/<id>/ended/.
       const agentWs = await this.d.workspaces.ensure(record.id, r.agentId, record.baseCommit);
+      const head = await this.d.workspaces.headOf(agentWs);
+      if (head !== r.commit) throw new BatonError(`${r.agentId} has worked on its branch since ${taskId}, so it cannot be undone alone.`, `Roll back to a snapshot instead: baton rollback ${record.id} --list shows them.`, 'usage');
       await this.d.workspaces.revertTo(agentWs, r.startHead, `refs/baton/trash/${record.id}/retry-${taskId}-${Date.now().toString(36)}/${r.agentId}`);
     }
     const tasks = [taskId, ...dependents];
@@ -164,13 +165,22 @@ export class Rollbacks {
   private async moveBranches(record: WorkflowRecord, headOf: (branch: string) => string, label: string): Promise<string[]> {
     const stamp = Date.now().toString(36);
     const moved: string[] = [];
-    for (const branch of await this.d.workspaces.branchesOf(record.id)) {
-      const agentId = branch.split('/').pop()!;
+    for (const agentId of await this.agentsOf(record.id)) {
       const ws = await this.d.workspaces.ensure(record.id, agentId, record.baseCommit);
+      const branch = ws.branch;
       await this.d.workspaces.revertTo(ws, headOf(branch), `refs/baton/trash/${record.id}/${label}-${stamp}/${agentId}`);
       moved.push(branch);
     }
     return moved;
+  }
+
+  /** The workflow's agents with a branch, or with one removed when the workflow ended (kept under .../ended/). */
+  private async agentsOf(workflowId: string): Promise<string[]> {
+    const names = new Set((await this.d.workspaces.branchesOf(workflowId)).map((b) => b.split('/').pop()!));
+    const ended = await gitOut(['for-each-ref', '--format=%(refname)', `refs/baton/trash/${workflowId}/ended/`], { cwd: this.d.repoDir });
+    for (const ref of ended.split('\n').filter(Boolean)) names.add(ref.split('/').pop()!);
+    names.delete('integration');
+    return [...names].sort();
   }
 
   private async done(record: WorkflowRecord, result: RollbackResult, reason?: string): Promise<RollbackResult> {

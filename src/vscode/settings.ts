@@ -40,6 +40,8 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     approvalMode: 'ask',
     allowCommands: c.get<string[]>('commands.allow', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
+    checkCommand: c.get<string>('check.command', '').trim() || undefined,
+    keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
     storage: storageSettings(),
   };

@@ -67,8 +67,11 @@ export class WorkflowService implements vscode.Disposable {
 
   async start(task: string, options: { mode?: string; budgetUsd?: number } = {}): Promise<string> {
     const opened = await this.engine();
-    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: options.budgetUsd ?? budgetUsd() });
-    void this.runInBackground(opened, id, task);
+    const budget = options.budgetUsd ?? budgetUsd();
+    const estimate = await opened.engine.estimate(task);
+    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget });
+    // Shown in the progress notification until the first agent starts.
+    void this.runInBackground(opened, id, task, `Cost: ${loadEngineModule(this.extensionPath).describeEstimate(estimate, budget)}`);
     await this.refresh();
     return id;
   }
@@ -194,13 +197,14 @@ export class WorkflowService implements vscode.Disposable {
     throw new Error(`There is no workflow ${workflowId} here.`);
   }
 
-  private async runInBackground(opened: OpenedEngine, id: string, title: string): Promise<void> {
+  private async runInBackground(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {
     this.running.set(id, opened);
     try {
       const outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Baton: ${title.slice(0, 80)}`, cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => opened.engine.cancel(id));
+          if (firstMessage) progress.report({ message: firstMessage });
           const sub = opened.engine.bus.on('*', (e) => {
             if (e.workflowId !== id) return;
             const step = e.type === 'agent.started' ? `${e.agent} works on ${e.data.taskId}` : e.type === 'agent.committed' ? `${e.agent} committed` : e.type === 'review.verdict' ? `${e.data.reviewer}: ${e.data.verdict}` : undefined;
@@ -223,12 +227,14 @@ export class WorkflowService implements vscode.Disposable {
 
   private async announce(id: string, outcome: RunOutcome): Promise<void> {
     if (outcome.status === 'completed') {
-      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). The agents' work is on branches baton/${id}/*.`, 'Open Panel')
+      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). ${outcome.summary.split('\n').filter((l) => /^(Merged into|Not merged|The check failed)/.test(l)).join(' ')}`.trim(), 'Open Panel')
         .then((a) => a && vscode.commands.executeCommand('baton.openPanel'));
     } else if (outcome.status === 'cancelled') {
       if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);
     } else if (outcome.status === 'failed') {
       void vscode.window.showErrorMessage(`Baton: workflow ${id} failed: ${outcome.error}`, 'Show Log').then((a) => a && this.output.show());
+    } else if (outcome.status === 'paused' && outcome.reason === 'merge') {
+      void vscode.window.showWarningMessage(`Baton: the result of ${id} was not merged: ${outcome.detail}`, 'Resume').then((a) => a && this.resume(id));
     } else if (outcome.status === 'waiting' || outcome.status === 'paused') {
       for (const p of outcome.approvals) {
         void vscode.window.showWarningMessage(`Baton needs your approval (${p.trigger}): ${p.reason}`, 'Approve', 'Reject', 'Open Panel').then(async (answer) => {

@@ -46,6 +46,7 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const repo = makeRepo();
     const run = await baton(['run', 'add greet and a dependency'], repo, env);
     assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /^Cost: estimated \d+k tokens; no price is known for test-model \(set baton\.model\.pricing, or 0 for a local model\), budget \$2\.00$/m, 'the estimate comes first');
     const id = /▶ (wf-\S+):/.exec(run.stdout)?.[1];
     assert.ok(id, run.stdout);
     assert.match(run.stderr, new RegExp(`baton approve ${id} <approvalId>`));
@@ -69,10 +70,15 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const approve = await baton(['approve', id!, record.pendingApprovals[0]!.approvalId], repo, env);
     assert.equal(approve.code, 0, approve.stderr);
     const resume = await baton(['resume', id!], repo, env);
-    assert.equal(resume.code, 0, resume.stdout + resume.stderr);
-    assert.match(resume.stdout, /✔ completed: 2 task\(s\)/);
-    assert.deepEqual(git(repo, 'log', '--format=%s', 'main').split('\n'), ['initial commit'], 'the user\'s branch is untouched');
-    assert.match(git(repo, 'log', '--format=%s', `baton/${id}/coder`), /Add a dependency \(t2, round 1\)/);
+    assert.equal(resume.code, 3, 'the agents are done: the merge into main waits for approval');
+    assert.match(resume.stderr, /merge \(merge\): Merge the agents' work/);
+    assert.deepEqual(git(repo, 'log', '--format=%s', 'main').split('\n'), ['initial commit'], 'the user\'s branch is untouched until then');
+    assert.equal((await baton(['approve', id!, 'merge'], repo, env)).code, 0);
+    const merged = await baton(['resume', id!], repo, env);
+    assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+    assert.match(merged.stdout, /✔ completed: 2 task\(s\)/);
+    assert.match(git(repo, 'log', '--format=%s', 'main'), /Add a dependency \(t2, round 1\)/, 'landed on main after approval');
+    assert.equal(git(repo, 'branch', '--list', `baton/${id}/*`), '', 'the agent branches are cleaned up');
 
     // The other rollback levels: what there is to go back to, then one step run again.
     const listed = await baton(['rollback', id!, '--list'], repo, env);
@@ -85,6 +91,7 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const retry = await baton(['rollback', id!, '--task', 't2'], repo, env);
     assert.equal(retry.code, 0, retry.stderr);
     assert.match(retry.stdout, /Rolled .* back before t2, which will run again/);
+    assert.equal(git(repo, 'rev-parse', `baton/${id}/coder`), git(repo, 'rev-parse', `refs/baton/trash/${id}/ended/coder~1`), 'the removed branch is back, where t2 started');
     assert.equal((await baton(['resume', id!], repo, env)).code, 3, 'the retried t2 changes package.json again: approval again');
   });
 
@@ -102,11 +109,18 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     const resume = await baton(['resume', id, '--json'], repo, env);
     const after = resume.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
     assert.ok(after.some((e) => e.type === 'approval.resolved' && e.data.decision === 'reject' && e.data.reason === 'no new dependencies'));
-    assert.equal(after.at(-1)?.type, 'workflow.completed');
+    // t1's work is still there to merge: that waits for its own approval, here rejected too.
+    assert.ok(after.some((e) => e.type === 'approval.requested' && e.data.trigger === 'merge'), 'the merge is asked');
+    assert.equal(resume.code, 3);
     // A new process continues the workflow's numbering from its audit log.
     const resumed = resume.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
     assert.ok(resumed[0]! > events.at(-1)!.seq, `resumed seq ${resumed[0]} after ${events.at(-1)!.seq}`);
-    assert.equal(resume.code, 0);
+    assert.equal((await baton(['reject', id, 'merge', '--reason', 'not now'], repo, env)).code, 0);
+    const last = await baton(['resume', id, '--json'], repo, env);
+    assert.equal(last.code, 0, last.stderr);
+    assert.equal((JSON.parse(last.stdout.trim().split('\n').at(-1)!) as { type: string }).type, 'workflow.completed');
+    assert.deepEqual(git(repo, 'log', '--format=%s', 'main').split('\n'), ['initial commit'], 'a rejected merge leaves main alone');
+    assert.match(git(repo, 'log', '--format=%s', `baton/${id}/integration`), /Add greet/, 'the result stays on its integration branch');
   });
 
   it('--approve auto decides by policy; the retrospective\'s lessons reach the next workflow\'s plan', async () => {

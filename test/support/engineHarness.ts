@@ -50,6 +50,10 @@ export async function makeEngine(repo: string, server: FakeOpenAI, overrides: En
     approvals: { require: require ?? ['dependencies', 'schema', 'deployment', 'publicApi', 'largeChange', 'budget'], confidenceThreshold: 0.6, mode: approvalMode ?? 'ask' },
     allowCommands: [],
     pricing: await Pricing.load({ 'test-model': { inputPerMillion: 1, outputPerMillion: 2 } }),
+    // Most tests look at the agents' branches after the workflow and at a user's branch no one merged
+    // into: both are opt-in here (the product removes the branches and asks to merge; see the integration tests).
+    keepWorktrees: true,
+    mergeOnApproval: false,
     ...options,
     // Backoffs of a few milliseconds: a test never waits out a real one.
     resilience: { initialDelayMs: 1, maxDelayMs: 10, ...options.resilience },

@@ -90,7 +90,7 @@ describe('team config (.baton/agents.yaml)', () => {
     assert.deepEqual(team.feedback, { maxRounds: 3 });
     assert.deepEqual(team.limits, { maxSteps: 40, timeoutSeconds: 900, maxReactions: 20, maxDepth: 2 });
     assert.equal(team.mode, undefined);
-    assert.deepEqual(team.check, { command: 'npm test' });
+    assert.deepEqual(team.check, { command: 'npm test', timeoutSeconds: 600, fixRounds: 1 });
   });
 
   it('keeps the built-in agents when the file sets policies only', async () => {
@@ -109,6 +109,11 @@ describe('team config (.baton/agents.yaml)', () => {
     );
     assert.match(error.message, /^\.baton\/agents\.yaml:5:24: agents\[0\]\.tools\[1\]: "browse" is not allowed here: use one of read_file, write_file/m);
     assert.deepEqual(error.issues.map((issue) => [issue.path, issue.line, issue.column]), [['agents[0].tools[1]', 5, 24]]);
+  });
+
+  it('refuses the agent id "integration", which names the branch where Baton merges the agents\' work', async () => {
+    const error = await rejected(lines('agents:', '  - id: integration', '    role: Merges', '    capabilities: [merge]'));
+    assert.match(error.message, /agents\[0\]\.id: "integration" is reserved for the branch where Baton merges the agents' work: give this agent another id/);
   });
 
   it('reports duplicate ids, a bad fallback and bad ids together', async () => {

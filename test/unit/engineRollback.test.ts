@@ -142,4 +142,24 @@ describe('engine: rollback of one step, to a checkpoint, and a restart', () => {
     assert.deepEqual([runs(h, 't1'), runs(h, 't2')], [2, 2]);
     assert.equal(subjects().filter((s) => s !== 'initial commit').length, 2);
   });
+
+  it('works after the workflow ended and its branches were removed: they come back from refs/baton/trash/<id>/ended/', async () => {
+    const repo = makeRepo();
+    const h = await makeEngine(repo, server, { keepWorktrees: false });
+    const id = await h.engine.start('add greet, then wave');
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    const branch = `baton/${id}/coder`;
+    assert.equal(git(repo, 'branch', '--list', branch), '', 'removed when the workflow ended');
+    const t1Commit = git(repo, 'rev-parse', `refs/baton/trash/${id}/ended/coder~1`);
+
+    const rolled = await h.engine.rollback(id, { level: 'step', taskId: 't2' });
+    assert.deepEqual(rolled.tasks, ['t2']);
+    assert.equal(git(repo, 'rev-parse', branch), t1Commit, 'the branch is back, where t2 started');
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    assert.deepEqual([runs(h, 't1'), runs(h, 't2')], [1, 2]);
+
+    await h.engine.rollback(id, { level: 'restart' });
+    assert.equal(git(repo, 'rev-parse', branch), git(repo, 'rev-parse', 'main'), 'a restart brings the removed branch back at the base');
+  });
 });
+

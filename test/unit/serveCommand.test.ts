@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serveCommand } from '../../src/cli/commands/serve';
 import { CliError } from '../../src/cli/exitCodes';
@@ -54,12 +56,19 @@ describe('baton serve: the command', () => {
     const res = await fetch(`${url}/api/v1/workflows`, { method: 'POST', headers: auth, body: JSON.stringify({ task: 'add a greet function' }) });
     assert.equal(res.status, 202);
     const { workflow_id: id } = (await res.json()) as { workflow_id: string };
-    let status = '';
-    for (let i = 0; i < 1000 && status !== 'completed' && status !== 'failed'; i++) {
-      if (i) await delay(10);
-      status = ((await (await fetch(`${url}/api/v1/workflows/${id}`, { headers: auth })).json()) as { status: string }).status;
-    }
-    assert.equal(status, 'completed');
+    const until = async (done: string[]): Promise<string> => {
+      let status = '';
+      for (let i = 0; i < 1000 && !done.includes(status); i++) {
+        if (i) await delay(10);
+        status = ((await (await fetch(`${url}/api/v1/workflows/${id}`, { headers: auth })).json()) as { status: string }).status;
+      }
+      return status;
+    };
+    // The agents' work lands on the repository's branch only after the merge approval.
+    assert.equal(await until(['completed', 'failed', 'waiting']), 'waiting');
+    assert.equal((await fetch(`${url}/api/v1/workflows/${id}/approvals/merge`, { method: 'POST', headers: auth, body: JSON.stringify({ decision: 'approve' }) })).status < 300, true);
+    assert.equal(await until(['completed', 'failed']), 'completed');
+    assert.equal(readFileSync(join(repo, 'src/greet.ts'), 'utf8'), 'export const greet = 1;\n');
 
     stop.abort();
     assert.equal(await exit, 0);

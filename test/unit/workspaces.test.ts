@@ -74,4 +74,27 @@ describe('agent workspaces (real git worktrees)', () => {
     assert.equal(git(b.path, 'status', '--porcelain'), '', 'no half-done merge is left behind');
     assert.equal(readFileSync(join(b.path, 'shared.txt'), 'utf8'), 'tester\n');
   });
+
+  it('removes a workflow\'s worktrees and branches, keeps their heads, and a resumed workflow picks up from them', async () => {
+    const repo = makeRepo({ 'a.txt': 'one\n' });
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const base = await ws.headCommit();
+    const coder = await ws.ensure('wf-1', 'coder', base);
+    writeFileSync(join(coder.path, 'b.txt'), 'agent\n');
+    const c = await ws.commit(coder, 'wf-1/t1/coder/r1', 'Add b', {});
+    const integration = await ws.integrationWorkspace('wf-1', base);
+    assert.deepEqual(await ws.branchesOf('wf-1'), ['baton/wf-1/coder'], 'the integration branch is not an agent\'s');
+    assert.equal(integration.branch, 'baton/wf-1/integration');
+
+    assert.deepEqual(await ws.removeWorkflow('wf-1', false), ['baton/wf-1/coder', 'baton/wf-1/integration']);
+    assert.equal(existsSync(coder.path), false);
+    assert.equal(existsSync(integration.path), false);
+    assert.equal(git(repo, 'branch', '--list', 'baton/*'), '');
+    assert.equal(git(repo, 'rev-parse', 'refs/baton/trash/wf-1/ended/coder'), c?.sha);
+    assert.equal(git(repo, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length, 1);
+
+    const again = await ws.ensure('wf-1', 'coder', base);
+    assert.equal(await ws.headOf(again), c?.sha, 'the branch comes back where the agent left it, not at the base');
+    assert.equal(readFileSync(join(again.path, 'b.txt'), 'utf8'), 'agent\n');
+  });
 });

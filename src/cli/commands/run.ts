@@ -44,7 +44,7 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
       await engine.conflictsSettled(workflowId);
       switch (outcome.status) {
         case 'completed':
-          if (!options.json) io.stdout.write(`\n${outcome.summary}\nBranches: baton/${workflowId}/<agent> (see them with: git branch --list 'baton/${workflowId}/*')\n`);
+          if (!options.json) io.stdout.write(`\n${outcome.summary}\n`);
           return exitCodes.completed;
         case 'failed':
           if (!options.json) io.stderr.write(`baton: the workflow failed: ${outcome.error}\nResume it after fixing the cause with: baton resume ${workflowId}\n`);
@@ -54,6 +54,11 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
           return exitCodes.cancelled;
         case 'waiting':
         case 'paused': {
+          if (outcome.status === 'paused' && outcome.reason === 'merge') {
+            // Waiting for the user to make room for the merge: like an approval, answered with resume.
+            if (!options.json) io.stderr.write(`baton: the result of ${workflowId} was not merged into your branch: ${outcome.detail}\n`);
+            return exitCodes.waitingForApproval;
+          }
           const asked = options.approve === 'ask' && !options.json && canAsk(options.terminal);
           let decided = 0;
           for (const p of asked ? outcome.approvals : []) {

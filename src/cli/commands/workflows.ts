@@ -3,6 +3,9 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openEngine } from '../../core/openEngine';
 import type { OpenedEngine } from '../../core/openEngine';
+import { describeEstimate } from '../../core/cost/estimate';
+import { defaultBudgetUsd } from '../../core/engine';
+import { canAsk, confirm } from '../prompt';
 import type { RollbackTarget } from '../../core/rollbacks';
 import type { WorkflowRecord } from '../../core/workflowRecords';
 import { CliError, exitCodes } from '../exitCodes';
@@ -27,6 +30,15 @@ const terminal = { input: process.stdin, output: process.stdout };
 export function runCommand(task: string, flags: Flags, io: CliIo): Promise<number> {
   const f = runFlags(flags, io.env);
   return withEngine(flags, io, async (opened) => {
+    // The estimate first, and in a terminal the question whether to start (--yes skips it).
+    if (!flags.json) {
+      const estimate = await opened.engine.estimate(task);
+      io.stdout.write(`Cost: ${describeEstimate(estimate, f.budgetUsd ?? defaultBudgetUsd)}\n`);
+      if (!flags.yes && !flags.detach && canAsk(terminal) && !(await confirm(terminal, 'Start?'))) {
+        io.stdout.write('Not started.\n');
+        return exitCodes.completed;
+      }
+    }
     const printing = flags.detach ? undefined : printEvents(opened.engine, io, Boolean(flags.json));
     try {
       const id = await opened.engine.start(task, { mode: f.mode, budgetUsd: f.budgetUsd });

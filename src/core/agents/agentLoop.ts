@@ -7,7 +7,7 @@ import type { EventBus } from '../events/eventBus';
 import type { CallContext, ModelGateway, ToolDefinition } from '../models/modelGateway';
 import { textOf } from '../models/modelGateway';
 import { handoffSchema } from './tools/handoff';
-import { runTool, toolsFor } from './tools/registry';
+import { definitionOf, runTool, toolsFor } from './tools/registry';
 import type { AgentTool, ToolContext } from './tools/toolTypes';
 
 export interface HandoffRequest {
@@ -47,12 +47,6 @@ export class AgentStopped extends BatonError {
     super(message, fix, 'model');
     this.name = 'AgentStopped';
   }
-}
-
-function definitionOf(tool: AgentTool): ToolDefinition {
-  const parameters = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
-  delete parameters.$schema;
-  return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
 }
 
 /** A one-line summary of tool arguments for events: a path or a command, never a file's content. */

@@ -16,7 +16,9 @@ const agentId = z
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a valid agent id: use lowercase letters, digits and dashes, starting with a ` +
       `letter or digit (it becomes the branch baton/<workflow>/<id>), e.g. ${toAgentId(String(issue.input))}`,
-  });
+  })
+  // baton/<workflow>/integration is where Baton merges every agent's work (docs/decisions/0012).
+  .refine((id) => id !== 'integration', { error: '"integration" is reserved for the branch where Baton merges the agents\' work: give this agent another id, e.g. integrator' });
 
 function toAgentId(text: string): string {
   return (
@@ -91,7 +93,15 @@ export const teamFileSchema = z
       })
       .prefault({}),
     /** Run after integration (e.g. `npm test`); a failure sends the work back to the agents. */
-    check: z.strictObject({ command: nonEmpty('check.command') }).optional(),
+    check: z
+      .strictObject({
+        command: nonEmpty('check.command'),
+        /** How long the check may run before it counts as failed. */
+        timeoutSeconds: z.number().positive({ error: 'check.timeoutSeconds must be more than 0' }).default(600),
+        /** Rounds in which an agent whose branch breaks the check is asked to fix it, before the user is told. */
+        fixRounds: z.int().min(0, { error: 'check.fixRounds must be 0 or more' }).max(5, { error: 'check.fixRounds may be at most 5' }).default(1),
+      })
+      .optional(),
   })
   // `when`: cross-references are checked even when other fields are wrong, so one run reports every problem.
   .superRefine((file, ctx) => checkCrossReferences(file, ctx), { when: () => true });

@@ -12,5 +12,7 @@ export function demoEngineSettings(approvalMode: EngineSettings['approvalMode'])
     approvalMode,
     // The lint script changes package.json: the demo's one approval.
     approvalsRequire: ['dependencies', 'deployment', 'schema', 'publicApi', 'largeChange', 'budget'],
+    // The demo ends by pointing at the agents' branches in the scratch repository: keep them.
+    keepWorktrees: true,
   };
 }

@@ -39,7 +39,8 @@ export const taskRouted = z.object({
   agentId: id,
   rationale: z.string(),
   // 'fallback': the first agent failed and its configured fallback takes over; 'subscription': event-driven mode.
-  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription']),
+  // 'integration': a fix task for the agent whose branch breaks the project's check.
+  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription', 'integration']),
   confidence: confidence.optional(),
   bids: z.array(z.object({ agentId: id, score: z.number(), note: z.string().optional() })).optional(),
 });
@@ -142,8 +143,9 @@ export const reviewVerdict = z.object({
 export const approvalRequested = z.object({
   approvalId: id,
   taskId: id.optional(),
-  // 'command': a shell command outside `baton.commands.allow`, which always asks.
-  trigger: z.enum([...approvalTriggers, 'command']),
+  // 'command': a shell command outside `baton.commands.allow`, which always asks. 'merge': the integrated
+  // result is about to land on the user's branch, which always asks (docs/decisions/0012).
+  trigger: z.enum([...approvalTriggers, 'command', 'merge']),
   reason: z.string().min(1),
   files: z.array(z.string()).optional(),
   command: z.string().optional(),
@@ -213,7 +215,8 @@ export const rollbackDone = z.object({
 
 export const workflowPaused = z.object({
   // Each reason maps to a CLI exit code: approval 3, budget 4.
-  reason: z.enum(['user', 'approval', 'budget', 'circuit']),
+  // merge: the integrated result cannot land on the user's branch as it is now (exit code 3, like approval).
+  reason: z.enum(['user', 'approval', 'budget', 'circuit', 'merge']),
   detail: z.string().optional(),
 });
 

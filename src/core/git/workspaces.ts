@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatonError, errorMessage } from '../errors';
 import { gitOut, runGit, runShell } from './gitRunner';
@@ -20,6 +20,14 @@ const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export function branchName(workflowId: string, agentId: string): string {
   return `baton/${workflowId}/${agentId}`;
+}
+
+/** The id no agent may have: its branch, baton/<workflow>/integration, holds every agent's work merged. */
+export const integrationName = 'integration';
+
+/** Where a branch's head is kept once the workflow ended and the branch was removed (see removeWorkflow). */
+export function endedRef(workflowId: string, name: string): string {
+  return `refs/baton/trash/${workflowId}/ended/${name}`;
 }
 
 /** Paths from `git status --porcelain -z`: renames name their new path. */
@@ -107,9 +115,12 @@ export class AgentWorkspaces {
         this.pruned = true;
       }
       const exists = (await runGit(['show-ref', '--verify', '--quiet', `refs/heads/${ws.branch}`], { cwd: this.repoDir, okCodes: [1] })).code === 0;
+      // A workflow resumed after its branches were cleaned up (e.g. cancelled, then resumed) goes on
+      // from where each agent was, kept under refs/baton/trash/<workflow>/ended/, not from the base.
+      const start = exists ? base : await this.endedHead(workflowId, ws.branch.split('/').pop()!) ?? base;
       // Only the registration is repository-wide and must be serialized; filling the working tree
       // touches this worktree alone, so it happens below, in parallel with other agents'.
-      await runGit(exists ? ['worktree', 'add', '--quiet', '--no-checkout', ws.path, ws.branch] : ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-b', ws.branch, ws.path, base], { cwd: this.repoDir })
+      await runGit(exists ? ['worktree', 'add', '--quiet', '--no-checkout', ws.path, ws.branch] : ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-b', ws.branch, ws.path, start], { cwd: this.repoDir })
         .catch((error: unknown) => {
           const where = /already (?:checked out|used by worktree) at '([^']+)'/.exec(errorMessage(error))?.[1];
           if (!where) throw error;
@@ -231,9 +242,74 @@ export class AgentWorkspaces {
     await runGit(['reset', '--hard', '--quiet', 'HEAD'], { cwd: ws.path });
   }
 
-  /** The agent branches of a workflow (baton/<workflow>/<agent>). */
+  /** The agent branches of a workflow (baton/<workflow>/<agent>), without its integration branch. */
   async branchesOf(workflowId: string): Promise<string[]> {
-    return (await gitOut(['for-each-ref', '--format=%(refname:short)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir })).split('\n').filter(Boolean);
+    const integration = branchName(workflowId, integrationName);
+    return (await gitOut(['for-each-ref', '--format=%(refname:short)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir })).split('\n').filter((b) => b && b !== integration);
+  }
+
+  private async endedHead(workflowId: string, name: string): Promise<string | undefined> {
+    const found = await runGit(['rev-parse', '--verify', '--quiet', `${endedRef(workflowId, name)}^{commit}`], { cwd: this.repoDir, okCodes: [1] });
+    return found.code === 0 ? found.stdout.trim() : undefined;
+  }
+
+  /** Points baton/<workflow>/integration at `sha` (made by mergeBranches); returns the branch name. */
+  async setIntegrationHead(workflowId: string, sha: string): Promise<string> {
+    const branch = branchName(workflowId, integrationName);
+    await this.repoLock.run(() => runGit(['update-ref', `refs/heads/${branch}`, sha], { cwd: this.repoDir }));
+    return branch;
+  }
+
+  /**
+   * The scratch worktree where a workflow's finished branches are merged together, on branch
+   * baton/<workflow>/integration, reset to `base`: each integration starts again from the base.
+   */
+  async integrationWorkspace(workflowId: string, base: string): Promise<Workspace> {
+    const ws = { path: join(this.batonDir, 'integration', workflowId), branch: branchName(workflowId, integrationName) };
+    await this.repoLock.run(async () => {
+      if (existsSync(join(ws.path, '.git'))) {
+        await runGit(['merge', '--abort'], { cwd: ws.path, okCodes: [128] });
+        await runGit(['checkout', '--quiet', '--force', '-B', ws.branch, base], { cwd: ws.path });
+        return;
+      }
+      mkdirSync(join(this.batonDir, 'integration'), { recursive: true });
+      await runGit(['worktree', 'prune'], { cwd: this.repoDir });
+      await runGit(['worktree', 'add', '--quiet', '--force', '--no-track', '-B', ws.branch, ws.path, base], { cwd: this.repoDir });
+    });
+    await runGit(['clean', '-fdq'], { cwd: ws.path });
+    return ws;
+  }
+
+  /**
+   * When a workflow ends: removes its worktrees (agents' and integration) and its branches. Each
+   * branch head is kept under refs/baton/trash/<workflow>/ended/<name> first, so nothing is lost and
+   * a resumed workflow picks up from there. `keepIntegration` keeps the integration branch (not its
+   * worktree): the result the user has not taken yet. Through the repository lock, like worktree add.
+   */
+  async removeWorkflow(workflowId: string, keepIntegration: boolean): Promise<string[]> {
+    const integration = branchName(workflowId, integrationName);
+    const paths = [join(this.batonDir, 'integration', workflowId)];
+    const branches = await gitOut(['for-each-ref', '--format=%(refname:short) %(objectname)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir });
+    const heads = branches.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]);
+    for (const [branch] of heads) if (branch !== integration) paths.push(this.workspaceOf(workflowId, branch.split('/').pop()!).path);
+    const removed: string[] = [];
+    await this.repoLock.run(async () => {
+      for (const path of paths) {
+        if (existsSync(join(path, '.git'))) await runGit(['worktree', 'remove', '--force', '--force', path], { cwd: this.repoDir });
+        this.ready.delete(path);
+        this.clean.delete(path);
+      }
+      rmSync(join(this.batonDir, 'worktrees', workflowId), { recursive: true, force: true });
+      rmSync(join(this.batonDir, 'integration', workflowId), { recursive: true, force: true });
+      await runGit(['worktree', 'prune'], { cwd: this.repoDir });
+      for (const [branch, sha] of heads) {
+        if (keepIntegration && branch === integration) continue;
+        await runGit(['update-ref', endedRef(workflowId, branch.split('/').pop()!), sha], { cwd: this.repoDir });
+        await runGit(['branch', '--quiet', '-D', branch], { cwd: this.repoDir });
+        removed.push(branch);
+      }
+    });
+    return removed;
   }
 
   /**
@@ -243,7 +319,8 @@ export class AgentWorkspaces {
    */
   async snapshot(workflowId: string, n: number, reason: string, checkpointId: string | undefined, base: string): Promise<{ ref: string; sha: string; heads: Record<string, string> }> {
     const listed = await gitOut(['for-each-ref', '--format=%(refname:short) %(objectname)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir });
-    const heads = Object.fromEntries(listed.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+    const integration = branchName(workflowId, integrationName);
+    const heads = Object.fromEntries(listed.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]).filter(([b]) => b !== integration));
     const parents = [...new Set(Object.values(heads).length ? Object.values(heads) : [base])];
     const record = JSON.stringify({ workflowId, snapshot: n, reason, checkpointId: checkpointId ?? null, base, heads }, null, 2);
     const ref = `refs/baton/snapshots/${workflowId}/${n}`;

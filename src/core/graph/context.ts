@@ -4,6 +4,7 @@ import type { ApprovalTrigger } from '../config/vocabulary';
 import type { EventBus } from '../events/eventBus';
 import type { AgentWorkspaces } from '../git/workspaces';
 import type { ModelGateway } from '../models/modelGateway';
+import type { CheckSettings } from './checkRun';
 import type { ApprovalDecision, ApprovalRequest } from './state';
 
 export interface ApprovalPolicy {
@@ -33,6 +34,10 @@ export interface EngineContext {
   /** Decides an approval without a person when the policy says so. */
   decideByPolicy?: (request: ApprovalRequest) => ApprovalDecision | undefined;
   lessons: string[];
+  /** The project's check, run on the integrated result; none: integration only merges. */
+  check?: CheckSettings;
+  /** Ask to merge the integrated result into the user's branch (the 'merge' approval), then land it. */
+  merge: boolean;
   signal: AbortSignal;
 }
 

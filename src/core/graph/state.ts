@@ -5,7 +5,7 @@ import type { HandoffMessage, PlannedTask } from './schemas';
 export interface Assignment {
   agentId: string;
   rationale: string;
-  strategy: 'llm' | 'contract-net' | 'fallback' | 'subscription';
+  strategy: 'llm' | 'contract-net' | 'fallback' | 'subscription' | 'integration';
 }
 
 export type TaskStatus = 'done' | 'failed' | 'rejected' | 'skipped' | 'needs-approval';
@@ -35,7 +35,7 @@ export interface TaskResult {
 export interface ApprovalRequest {
   approvalId: string;
   taskId?: string;
-  trigger: ApprovalTrigger | 'command';
+  trigger: ApprovalTrigger | 'command' | 'merge';
   reason: string;
   files?: string[];
   /** Before the task runs (a risk the plan named) or after (what its change touched). */
@@ -48,6 +48,45 @@ export interface ApprovalDecision {
   decision: 'approve' | 'reject';
   reason?: string;
   by: 'user' | 'policy';
+}
+
+/** A branch integration could not merge (textual), or whose work breaks the project's check (semantic). */
+export interface IntegrationConflict {
+  id: string;
+  kind: 'textual' | 'semantic';
+  /** The agents whose branches are concerned; for a semantic conflict, the ones asked to fix it. */
+  agents: string[];
+  branches: string[];
+  files: string[];
+  description: string;
+}
+
+/** What the integrate step made of the agents' branches (docs/decisions/0012). */
+export interface IntegrationResult {
+  /** baton/<workflow>/integration, and its head: every finished branch that merged cleanly. */
+  branch: string;
+  head: string;
+  merged: string[];
+  /** Files the result changes against the base commit. */
+  files: string[];
+  conflicts: IntegrationConflict[];
+  check?: { command: string; ok: boolean; detail: string };
+  /** Fix tasks were added for agents whose branch breaks the check: integrate again once they ran. */
+  redo: boolean;
+  /** Integrations so far (1 for the first). */
+  round: number;
+  /** The task results it integrated (see settledKey): when they change (a retried step), it is out of date. */
+  seen: string;
+}
+
+/** The integration result merged into the user's branch, after the merge approval. */
+export interface Landing {
+  into: string;
+  from: string;
+  to: string;
+  how: 'fast-forward' | 'merge' | 'up-to-date';
+  /** The integration head that landed: a later integration (after a retried step) has not. */
+  result: string;
 }
 
 /** Merges maps; a key set to undefined is removed (how a rollback takes back one task's result). */
@@ -88,6 +127,8 @@ export const WorkflowState = Annotation.Root({
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
   /** How many snapshots (refs/baton/snapshots/<workflow>/<n>) the workflow has made. */
   snapshots: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  integration: Annotation<IntegrationResult | undefined>({ reducer: (_a, b) => b, default: () => undefined }),
+  landed: Annotation<Landing | undefined>({ reducer: (_a, b) => b, default: () => undefined }),
   /** The reflect step's lessons, kept for later workflows on the repository. */
   lessons: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
 });

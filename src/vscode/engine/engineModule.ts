@@ -6,4 +6,5 @@ export { createSampleRepository } from '../../core/demo/sampleRepo';
 export { demoTask } from '../../core/demo/demoScript';
 export { demoEngineSettings } from '../../core/demo/demoSettings';
 export { errorMessage } from '../../core/errors';
+export { describeEstimate } from '../../core/cost/estimate';
 export { ConflictClient } from './conflictClient';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentToolName } from '../../config/vocabulary';
+import type { ToolDefinition } from '../../models/modelGateway';
 import { editFileTool } from './editFile';
 import { finishTool } from './finish';
 import { handoffTool } from './handoff';
@@ -26,6 +27,13 @@ export const allTools: readonly AgentTool[] = [
 /** The tools an agent was given (`tools:` in .baton/agents.yaml), in the usual order whatever order they were listed in. */
 export function toolsFor(names: readonly AgentToolName[]): AgentTool[] {
   return allTools.filter((tool) => names.includes(tool.name));
+}
+
+/** A tool as the model is shown it: OpenAI's function format with JSON Schema parameters. */
+export function definitionOf(tool: AgentTool): ToolDefinition {
+  const parameters = z.toJSONSchema(tool.schema, { io: 'input' }) as Record<string, unknown>;
+  delete parameters.$schema;
+  return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
 }
 
 /** The tool a model asked for by name; undefined for a name that is not a tool (models do invent them). */

@@ -1,10 +1,13 @@
 import { Send } from '@langchain/langgraph';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { engineContext } from '../context';
+import type { EngineContext } from '../context';
 import { snapshotBeforeWave } from '../snapshots';
 import { isEpic } from '../modes';
 import type { PlannedTask } from '../schemas';
 import type { ApprovalInput, EpicInput, TaskInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
+import { integrationCurrent } from './integrate';
+import { hasResult, landedNow, mergeApprovalId, mergeRequest } from './land';
 import { reactionsAfterWave } from './reactions';
 import { settleApprovals } from './settle';
 
@@ -42,7 +45,9 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const update: WorkflowUpdate = Object.keys(results).length ? { results } : {};
   const unsettled = state.plan.some((t) => { const r = all()[t.id]; return !r || r.status === 'needs-approval'; });
   // A sub-workflow's waves are covered by its parent's snapshots, which list every branch of the workflow.
-  if (unsettled && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
+  // The merge approval is an approval like the others: the branches as they are before it are recorded too.
+  const askingMerge = !unsettled && ctx.merge && integrationCurrent(state) && hasResult(state, ctx.baseCommit) && !state.approvals[mergeApprovalId];
+  if ((unsettled || askingMerge) && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
   if (state.mode !== 'event-driven') return update;
   const spent = ctx.gateway.spentUsd(state.workflowId);
   const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, !(state.budgetUsd > 0 && spent >= state.budgetUsd));
@@ -53,7 +58,7 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
 }
 
 /** The next wave: approvals still open, and every task whose dependencies are done, in parallel. */
-export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableConfig): Send[] | 'reflect' {
+export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableConfig): Send[] | Finish {
   const ctx = engineContext(config);
   const approval = (input: ApprovalInput) => new Send('approve', input);
   const sends: Send[] = [];
@@ -78,7 +83,7 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     if (!state.approvals[approvalId]) {
       sends.push(approval({ workflowId: state.workflowId, budgetUsd: state.budgetUsd, request: { approvalId, trigger: 'budget', phase: 'before', reason: `The workflow has spent $${spent.toFixed(2)} of its $${state.budgetUsd.toFixed(2)} budget. Approve to double the budget and go on, or reject to stop.` } }));
     }
-    return sends.length ? sends : 'reflect';
+    return sends.length ? sends : finish(state, ctx);
   }
   for (const t of pending) {
     if (!t.dependsOn.every((d) => state.results[d]?.status === 'done')) continue;
@@ -98,8 +103,23 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     const input: TaskInput = { ...taskInput(state, t), assignment, approvedRisks: risky.length ? risky : undefined };
     sends.push(new Send('runTask', input));
   }
-  // Nothing left to start: finish reports any task that never ran.
-  return sends.length ? sends : 'reflect';
+  // Nothing left to start: integrate, merge, and reflect (which reports any task that never ran).
+  return sends.length ? sends : finish(state, ctx);
+}
+
+type Finish = 'integrate' | 'land' | 'reflect' | Send[];
+
+/**
+ * When the work is done: integrate the branches (again, after fix tasks), ask to merge the result,
+ * land it once approved, then reflect. A sub-workflow leaves all that to the top workflow.
+ */
+function finish(state: WorkflowStateType, ctx: EngineContext): Finish {
+  if (state.depth > 0) return 'reflect';
+  if (!integrationCurrent(state)) return 'integrate';
+  if (!ctx.merge || !hasResult(state, ctx.baseCommit)) return 'reflect';
+  const decision = state.approvals[mergeApprovalId];
+  if (!decision) return [new Send('approve', { workflowId: state.workflowId, request: mergeRequest(state) } satisfies ApprovalInput)];
+  return decision.decision === 'approve' && !landedNow(state) ? 'land' : 'reflect';
 }
 
 function taskInput(state: WorkflowStateType, t: PlannedTask): Omit<TaskInput, 'assignment'> {
