@@ -53,6 +53,11 @@ describe('a workflow in VS Code, as a user runs it', () => {
     await notice.waitFor({ timeout: 30_000 });
     await screenshot(w.page, 'workflow-approval');
     await notice.getByRole('button', { name: 'Approve' }).click();
+    // The agents are done; their merged work asks before it lands on the user's branch.
+    const merge = w.page.locator('.notifications-center .notification-list-item', { hasText: /Merge the agents' work/ }).first();
+    await merge.waitFor({ timeout: 90_000 });
+    await screenshot(w.page, 'workflow-merge-approval');
+    await merge.getByRole('button', { name: 'Approve' }).click();
     await tree.locator('.monaco-list-row', { hasText: /completed/ }).waitFor({ timeout: 90_000 });
     // The status bar shows what the workflow cost (gpt-4o is priced).
     const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
@@ -74,6 +79,10 @@ describe('a workflow in VS Code, as a user runs it', () => {
     assert.match((await frame.textContent('.approval')) ?? '', /Needs your approval.*dependencies/s);
     await screenshot(w.page, 'panel-approval');
     await frame.locator('.approval').getByRole('button', { name: 'Approve' }).click();
+    // Then the merge of the agents' work into the user's branch, asked in the panel too.
+    const merge = frame.locator('.approval', { hasText: /merge/i });
+    await merge.waitFor({ timeout: 90_000 });
+    await merge.getByRole('button', { name: 'Approve' }).click();
     await tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-pass').waitFor({ timeout: 90_000 });
     await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'panel-approved');
