@@ -79,7 +79,12 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (user.uid !== undefined) for (const p of [dir, join(dir, 'pwfile')]) chownSync(p, user.uid, user.gid!);
   // Password authentication over TCP, as a real shared server would have, so tests can check what a wrong
   // password looks like; trust on the socket, which only the server's own user can reach.
-  run([...user.prefix, join(bin, 'initdb'), '-D', data, '-U', 'baton', `--pwfile=${join(dir, 'pwfile')}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--no-sync']);
+  try {
+    run([...user.prefix, join(bin, 'initdb'), '-D', data, '-U', 'baton', `--pwfile=${join(dir, 'pwfile')}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--no-sync']);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   let port = 0;
   for (let tries = 1; ; tries++) {
     port = await freePort();
