@@ -27,9 +27,9 @@ const node = ensureNode();
 const baseEnv = envWithNode(node);
 mkdirSync(results, { recursive: true });
 
-// The unit and checkpointer tiers run the stores on both backends, PostgreSQL from Debian's packages. When it
-// cannot be installed the run goes on: those tests then fail, each saying what to install.
-if (tiers.includes('unit') || tiers.includes('checkpointer')) {
+// The unit, checkpointer and package tiers run the stores on both backends, PostgreSQL from Debian's packages.
+// When it cannot be installed the run goes on: those tests then fail, each saying what to install.
+if (['unit', 'checkpointer', 'package'].some((t) => tiers.includes(t))) {
   try {
     ensurePostgres();
   } catch (e) {
