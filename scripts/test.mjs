@@ -4,7 +4,7 @@
 //   unit       mocha on src/core and the test support (plain Node)
 //   checkpointer  LangGraph's official checkpoint-saver validation suite (vitest) on both backends: Baton's SQLite
 //              saver and LangGraph's PostgresSaver on a throwaway PostgreSQL (installed by scripts/tools.mjs)
-//   package    npm run package, then the .vsix and the CLI bundle are checked
+//   package    npm run package, then the .vsix and the CLI bundle are checked (also on PostgreSQL)
 //   vscode     mocha inside the extension host of a real VS Code (code-server)
 //   ui         Playwright in Chromium against that VS Code, with the .vsix installed
 import { spawnSync } from 'node:child_process';

@@ -1,8 +1,8 @@
 // Provisions the tools Baton's scripts need and caches them between runs, so a fresh machine
 // needs nothing but `npm install` and `npm test`: a Node >= 22.13 (for node:sqlite), Debian's
 // PostgreSQL server for the Postgres store tests, and for the real-VS-Code tiers code-server 4.139.1
-// and Debian's Chromium. Plain ESM with no dependencies,
-// because it runs on whatever Node the machine has (Node 20 here) before anything else exists.
+// and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
+// machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -110,7 +110,7 @@ export function postgresBinDir() {
  */
 export function ensurePostgres() {
   if (process.env.BATON_PG_BIN) return process.env.BATON_PG_BIN;
-  if (postgresBinDir() === undefined || !debInstalled('postgresql')) aptInstall(['postgresql']);
+  if (postgresBinDir() === undefined) aptInstall(['postgresql']);
   const bin = postgresBinDir();
   if (bin === undefined) throw new Error('postgresql was installed but no /usr/lib/postgresql/<version>/bin/initdb exists');
   return bin;
