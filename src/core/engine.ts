@@ -25,6 +25,8 @@ import type { ApprovalDecision, ApprovalRequest, IntegrationResult, WorkflowStat
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
+import { routingOutcomes } from './learningMemory';
+import type { LearningMemory, Recollection } from './learningMemory';
 import type { ModelEndpoint } from './modelEndpoint';
 import { resilienceWith } from './resilience/resilienceOptions';
 import type { ResilienceOptions } from './resilience/resilienceOptions';
@@ -50,8 +52,8 @@ export interface EngineOptions {
   allowCommands: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing: Pricing;
-  lessons?: () => Promise<string[]>;
-  onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
+  /** What earlier workflows taught: read before a run, written when one ends. */
+  memory?: LearningMemory;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
   /** The project's check, run on the integrated result (e.g. `npm test`); agents.yaml check.command wins. */
@@ -163,7 +165,7 @@ export class Engine {
    */
   async estimate(task: string): Promise<CostEstimate> {
     const past = (await this.options.records.list()).filter((r) => r.status === 'completed').map((r) => r.costUsd);
-    const lessons = (await this.options.lessons?.()) ?? [];
+    const lessons = (await this.options.memory?.recall(task))?.lessons ?? [];
     return estimateCost({ task, team: this.options.team, model: this.options.endpoint.model, pricing: this.options.pricing, lessons, pastCostsUsd: past });
   }
 
@@ -214,19 +216,25 @@ export class Engine {
       input = new Command({ resume });
       applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
       this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
-    } else if (started.next.length) {
-      // Interrupted by a crash or a cancel: the checkpoint says where to go on.
+    } else if (started.tasks.length) {
+      // Interrupted by a crash or a cancel: the checkpoint says where to go on. `tasks`, not `next`: a node that
+      // finished and saved its writes just before the kill is left out of `next`, yet the step is not over
+      // (LangGraph applies those writes and goes on), so an empty `next` does not mean the graph ended.
       input = null;
-      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${started.next.join(', ')}` });
+      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${[...new Set(started.tasks.map((t) => t.name))].join(', ')}` });
+    } else if (['queued', 'running'].includes(record.status)) {
+      // The graph reached its end but the process died before recording the outcome (a kill between the last
+      // checkpoint and the record's update): the checkpoint holds the whole result, so record it now.
+      return this.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
     } else {
       return this.ended(record);
     }
     const controller = new AbortController();
     this.running.set(workflowId, controller);
-    const lessons = (await this.options.lessons?.()) ?? [];
+    const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
     try {
-      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
+      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
       return this.stopped(workflowId, e, controller);
     } finally {
@@ -331,7 +339,7 @@ export class Engine {
     return { configurable: { thread_id: record.id }, recursionLimit: 10_000, durability: 'sync' as const };
   }
 
-  private context(record: WorkflowRecord, signal: AbortSignal, lessons: string[]): EngineContext {
+  private context(record: WorkflowRecord, signal: AbortSignal, recollection: Recollection): EngineContext {
     const o = this.options;
     const mode = o.approvals.mode;
     return {
@@ -351,7 +359,8 @@ export class Engine {
         this.bus.emit(record.id, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
         return decision;
       },
-      lessons,
+      lessons: recollection.lessons,
+      trackRecords: recollection.trackRecords,
       check: checkSettings(o.team, o.checkCommand),
       merge: o.mergeOnApproval !== false,
       signal,
@@ -426,7 +435,11 @@ export class Engine {
     }
     const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
     const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
-    if (state.lessons?.length) await this.options.onLessons?.(workflowId, state.lessons);
+    await this.options.memory?.learn(workflowId, {
+      task: state.task,
+      outcomes: routingOutcomes(state.plan ?? [], state.results ?? {}, state.assignments ?? {}),
+      retrospective: { lessons: state.lessons ?? [], worked: state.retrospective?.worked ?? [], failed: state.retrospective?.failed ?? [] },
+    });
     const summary = [state.summary, integrationSummary(state)].filter(Boolean).join('\n');
     if (failed.length) {
       const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;

@@ -14,7 +14,7 @@ import type { ModelEndpoint } from './modelEndpoint';
 import { openOperationalStore } from './store/operationalStore';
 import type { StorageSettings } from './store/operationalStore';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
-import { SqliteLessons } from './store/sqliteLessons';
+import { SqliteMemory } from './store/sqliteMemory';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
 export interface EngineSettings {
@@ -68,7 +68,6 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
   const apiKey = settings.endpoint.apiKey;
   const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
   const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
-  const lessons = new SqliteLessons(db);
   const engine = new Engine({
     repoDir: root,
     batonDir,
@@ -89,8 +88,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
     resilience: { fallbackModels: settings.fallbackModels },
-    lessons: async () => lessons.recent(),
-    onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    memory: new SqliteMemory(db),
     checkCommand: settings.checkCommand,
     keepWorktrees: settings.keepWorktrees ?? false,
   });

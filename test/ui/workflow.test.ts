@@ -53,12 +53,22 @@ describe('a workflow in VS Code, as a user runs it', () => {
     await notice.waitFor({ timeout: 30_000 });
     await screenshot(w.page, 'workflow-approval');
     await notice.getByRole('button', { name: 'Approve' }).click();
-    // The agents are done; their merged work asks before it lands on the user's branch.
-    const merge = w.page.locator('.notifications-center .notification-list-item', { hasText: /Merge the agents' work/ }).first();
-    await merge.waitFor({ timeout: 90_000 });
-    await screenshot(w.page, 'workflow-merge-approval');
-    await merge.getByRole('button', { name: 'Approve' }).click();
-    await tree.locator('.monaco-list-row', { hasText: /completed/ }).waitFor({ timeout: 90_000 });
+    // Every further question is approved as it comes (another risky step), until the agents are done
+    // and their merged work asks before it lands on the user's branch.
+    const completed = tree.locator('.monaco-list-row', { hasText: /completed/ });
+    const next = w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
+    let sawMerge = false;
+    while (!(await completed.isVisible())) {
+      await Promise.race([completed.waitFor({ timeout: 90_000 }), next.waitFor({ timeout: 90_000 })]);
+      if (await completed.isVisible()) break;
+      if (/Merge the agents' work/.test(await next.innerText())) {
+        sawMerge = true;
+        await screenshot(w.page, 'workflow-merge-approval');
+      }
+      await next.getByRole('button', { name: 'Approve' }).click();
+      await next.waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+    }
+    assert.ok(sawMerge, 'the merge into the user\'s branch was asked');
     // The status bar shows what the workflow cost (gpt-4o is priced).
     const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
     const [, spent] = /\$(\d+\.\d\d) \/ \$2\.00/.exec(cost) ?? [];
@@ -78,12 +88,16 @@ describe('a workflow in VS Code, as a user runs it', () => {
     const frame = await webviewFrame(w.page, '.approval');
     assert.match((await frame.textContent('.approval')) ?? '', /Needs your approval.*dependencies/s);
     await screenshot(w.page, 'panel-approval');
-    await frame.locator('.approval').getByRole('button', { name: 'Approve' }).click();
-    // Then the merge of the agents' work into the user's branch, asked in the panel too.
-    const merge = frame.locator('.approval', { hasText: /merge/i });
-    await merge.waitFor({ timeout: 90_000 });
-    await merge.getByRole('button', { name: 'Approve' }).click();
-    await tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-pass').waitFor({ timeout: 90_000 });
+    // Approve each question as the panel shows it: the risky steps, then the merge into the user's branch.
+    const done = tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-pass');
+    while (!(await done.isVisible())) {
+      const first = frame.locator('.approval').first();
+      await Promise.race([done.waitFor({ timeout: 90_000 }), first.waitFor({ timeout: 90_000 })]);
+      if (await done.isVisible()) break;
+      const label = (await first.getAttribute('aria-label')) ?? '';
+      await first.getByRole('button', { name: 'Approve' }).click();
+      await frame.locator(`.approval[aria-label="${label}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    }
     await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'panel-approved');
   });

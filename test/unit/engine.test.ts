@@ -66,6 +66,24 @@ describe('engine: a centralized workflow end to end', () => {
     assert.ok(h.of('cost.recorded').length > 0);
     assert.deepEqual((await h.engine.status(id)).progress, { done: 3, total: 3 });
   });
+
+  it('a run killed after its last checkpoint but before recording its end is completed by resume, not reported failed', async () => {
+    server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
+      coder: { work: () => write('src/greet.ts', 'export const greet = 1;\n') },
+      tester: { work: () => write('test/greet.test.ts', '// t\n') },
+      documenter: { work: () => write('README.md', '# d\n') },
+    }) });
+    const h = await makeEngine(makeRepo(), server);
+    const id = await h.engine.start('add greet');
+    assert.equal((await h.engine.run(id)).status, 'completed');
+    // What a kill -9 between the graph's final checkpoint and the record's update leaves behind.
+    await h.records.update(id, { status: 'running', summary: undefined, runnerPid: 999_999_999 });
+    const before = h.of('workflow.completed').length;
+    const again = await h.engine.run(id);
+    assert.equal(again.status, 'completed', JSON.stringify(again));
+    assert.equal((await h.records.get(id))?.status, 'completed');
+    assert.equal(h.of('workflow.completed').length, before + 1, 'the end is announced once more, for the process that missed it');
+  });
 });
 
 describe('engine: conflicts predicted while agents work', () => {

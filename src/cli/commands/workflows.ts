@@ -76,12 +76,26 @@ function detach(opened: OpenedEngine, id: string, approve: string, io: CliIo): n
   return exitCodes.completed;
 }
 
+/**
+ * A workflow whose record says queued or running while no process runs it: killed, crashed, or its window
+ * closed. Its checkpoint (if it got one) keeps it resumable, and `baton resume` goes on or starts it.
+ */
+function stopped(r: WorkflowRecord): 'interrupted' | 'not started' | undefined {
+  if (r.runnerPid !== undefined && processAlive(r.runnerPid)) return undefined;
+  if (r.status === 'running') return 'interrupted';
+  if (r.status === 'queued') return 'not started';
+  return undefined;
+}
+
 function describeRecord(r: WorkflowRecord): string {
+  const halt = stopped(r);
   return [
-    `${r.id}  ${r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
+    `${r.id}  ${halt ?? r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
     `  task: ${r.task}`,
     `  mode: ${r.mode}, started ${r.createdAt}, updated ${r.updatedAt}`,
-    ...(r.currentStep ? [`  now: ${r.currentStep}`] : []),
+    ...(r.currentStep && !halt ? [`  now: ${r.currentStep}`] : []),
+    ...(halt === 'interrupted' ? [`  no process runs it any more (a crash or a kill); go on from its last checkpoint with: baton resume ${r.id}`] : []),
+    ...(halt === 'not started' ? [`  it never got to its first step; start it with: baton resume ${r.id}`] : []),
     ...(r.error ? [`  error: ${r.error}`] : []),
   ].join('\n');
 }
@@ -90,7 +104,7 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   return withEngine(flags, io, async ({ engine }) => {
     const record = await engine.status(id);
     const approvals = await engine.pendingApprovals(id);
-    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, pendingApprovals: approvals })}\n`);
+    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: stopped(record) !== undefined, pendingApprovals: approvals })}\n`);
     else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}`);
     return exitCodes.completed;
   });
@@ -99,9 +113,12 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
 export function listCommand(flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {
     const all = await engine.list();
-    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify(r)}\n`);
+    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify({ ...r, resumable: stopped(r) !== undefined })}\n`);
     else if (!all.length) io.stdout.write('No workflows yet. Start one with: baton run "<task>"\n');
-    else for (const r of all) io.stdout.write(`${r.id}  ${r.status.padEnd(9)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+    else {
+      for (const r of all) io.stdout.write(`${r.id}  ${(stopped(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+      if (all.some((r) => stopped(r))) io.stdout.write('Go on with an interrupted or not started workflow with: baton resume <id>\n');
+    }
     return exitCodes.completed;
   });
 }

@@ -3,6 +3,7 @@ import type { TeamConfig } from '../config/teamSchema';
 import type { ApprovalTrigger } from '../config/vocabulary';
 import type { EventBus } from '../events/eventBus';
 import type { AgentWorkspaces } from '../git/workspaces';
+import type { AgentTrackRecord } from '../learningMemory';
 import type { ModelGateway } from '../models/modelGateway';
 import type { CheckSettings } from './checkRun';
 import type { ApprovalDecision, ApprovalRequest } from './state';
@@ -33,11 +34,14 @@ export interface EngineContext {
   approveCommand?: (command: string, agentId: string, taskId: string) => Promise<boolean>;
   /** Decides an approval without a person when the policy says so. */
   decideByPolicy?: (request: ApprovalRequest) => ApprovalDecision | undefined;
+  /** Lessons from earlier workflows, the most relevant to this task first. */
   lessons: string[];
   /** The project's check, run on the integrated result; none: integration only merges. */
   check?: CheckSettings;
   /** Ask to merge the integrated result into the user's branch (the 'merge' approval), then land it. */
   merge: boolean;
+  /** How each agent fared with each kind of task on this repository: routing reads it. */
+  trackRecords: AgentTrackRecord[];
   signal: AbortSignal;
 }
 

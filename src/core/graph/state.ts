@@ -20,6 +20,8 @@ export interface TaskResult {
   commit?: string;
   rounds: number;
   error?: string;
+  /** What kind of failure (timeout, max-steps, model, config...), for the learning memory. */
+  errorKind?: string;
   handoffs?: HandoffMessage[];
   /** Set while status is needs-approval. */
   approval?: ApprovalRequest;
@@ -131,6 +133,8 @@ export const WorkflowState = Annotation.Root({
   landed: Annotation<Landing | undefined>({ reducer: (_a, b) => b, default: () => undefined }),
   /** The reflect step's lessons, kept for later workflows on the repository. */
   lessons: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
+  /** The rest of the reflect step's retrospective: what worked and what failed, for the learning memory. */
+  retrospective: Annotation<{ worked: string[]; failed: string[] }>({ reducer: (_a, b) => b, default: () => ({ worked: [], failed: [] }) }),
 });
 
 export type WorkflowStateType = typeof WorkflowState.State;
