@@ -8,6 +8,8 @@
 // wall time.
 //
 //   node --import tsx bench/resilience.ts [--write] [--calls 400]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Pricing } from '../src/core/cost/pricing';
@@ -15,8 +17,10 @@ import { EventBus } from '../src/core/events/eventBus';
 import { createChatModel } from '../src/core/models/chatModel';
 import { ModelGateway } from '../src/core/models/modelGateway';
 import { RateLimiter } from '../src/core/models/rateLimiter';
+import { conversation, makeEngine } from '../test/support/engineHarness';
 import { startFakeOpenAI } from '../test/support/fakeOpenAI';
-import { criticalPathCalls } from './support/engineScenario';
+import { makeRepo } from '../test/support/repoBuilder';
+import { benchTeam, criticalPathCalls } from './support/engineScenario';
 import { load, machine, summarize, table, writeSection } from './support/report';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,6 +30,52 @@ const callsIndex = argv.indexOf('--calls');
 const calls = callsIndex >= 0 ? Number(argv[callsIndex + 1]) : 400;
 const engineScenario = { agents: 8, waves: 3, tasksPerWave: 8, callsPerTask: 10, latencyMs: 200 };
 const targetPercent = 1;
+const killTargetMs = 2000;
+
+/**
+ * The kill switch, measured: 8 agents at once, each either waiting on a model call that never
+ * answers or running a command that would take 10 minutes; cancel() until run() has returned with
+ * every agent stopped (requests aborted, process groups killed).
+ */
+async function killSwitch(tmp: string): Promise<number[]> {
+  const times: number[] = [];
+  const command = 'exec sleep 600';
+  const tasks = Array.from({ length: 8 }, (_, i) => ({ id: `t${i + 1}`, title: `Task ${i + 1}`, description: 'work', capabilities: ['implement'], dependsOn: [], files: [], risks: [] }));
+  const team = benchTeam({ ...engineScenario, agents: 8 });
+  const plan = { rationale: 'eight at once', tasks };
+  const routing = { assignments: tasks.map((t, i) => ({ taskId: t.id, agentId: team.agents[i]!.id, rationale: 'fits', confidence: 0.9 })) };
+  for (let round = 0; round < 5; round++) {
+    let started = 0;
+    let allBusy!: () => void;
+    const busy = new Promise<void>((resolve) => (allBusy = resolve));
+    const server = await startFakeOpenAI({
+      fallback: (req) => {
+        const c = conversation(req);
+        if (c.system.startsWith('Baton analyze')) return { json: plan };
+        if (c.system.startsWith('Baton route')) return { json: routing };
+        const agent = /^Baton agent coder-(\d+)/.exec(c.system)?.[1];
+        if (agent && ++started === 8) allBusy();
+        // Odd agents run the long command; even ones wait on a model call that never answers.
+        if (agent && Number(agent) % 2) return { toolCalls: [{ name: 'run_command', args: { command } }] };
+        return { fault: { kind: 'hang' } };
+      },
+    });
+    try {
+      const h = await makeEngine(makeRepo({ 'README.md': '# kill\n' }, tmp), server, { team, concurrency: 8, requestsPerMinute: 1_000_000, require: [], allowCommands: [command], predictConflicts: false });
+      const id = await h.engine.start('eight agents at once');
+      const running = h.engine.run(id);
+      await busy;
+      const t0 = performance.now();
+      h.engine.cancel(id);
+      const end = await running;
+      times.push(performance.now() - t0);
+      if (end.status !== 'cancelled') throw new Error(`the workflow ended ${end.status}, not cancelled`);
+    } finally {
+      await server.close();
+    }
+  }
+  return times;
+}
 
 async function main(): Promise<number> {
   const before = load();
@@ -60,7 +110,10 @@ async function main(): Promise<number> {
     const idealMs = pathCalls * engineScenario.latencyMs;
     const percent = (100 * pathCalls * perCall) / idealMs;
     const ok = percent < targetPercent;
-    const section = `## Resilience: what the layer around every model call costs
+    const tmp = mkdtempSync(join(tmpdir(), 'baton-bench-kill-'));
+    const kills = summarize(await killSwitch(tmp).finally(() => rmSync(tmp, { recursive: true, force: true })));
+    const killOk = kills.max < killTargetMs;
+    const section = `## Resilience: what the layer around every model call costs, and the kill switch
 
 Run on ${new Date().toISOString().slice(0, 10)}: ${machine()}; 1-minute load average ${before} before, ${load()} after. Source: \`bench/resilience.ts\`.
 
@@ -78,14 +131,20 @@ ${table(['measure', 'median ms', 'min – max ms'], [
 On the engine benchmark's critical path (${pathCalls} calls, ideal ${(idealMs / 1000).toFixed(1)} s) that adds ${(pathCalls * perCall).toFixed(1)} ms:
 **${percent.toFixed(2)}%** of the wall time (target < ${targetPercent}%): **${ok ? 'PASS' : 'FAIL'}**. The ratio of the medians is
 ${(g.median / r.median).toFixed(3)}× a bare call to a server that answers at once; against a real model's hundreds of ms it vanishes.
+
+**The kill switch.** 8 agents at once on a real repository, four waiting on a model call that never answers and four running a
+10-minute command (\`exec sleep 600\`); from \`engine.cancel()\` until \`run()\` has returned \`cancelled\` with every request
+aborted and every process group killed, 5 times: median ${kills.median.toFixed(0)} ms, max ${kills.max.toFixed(0)} ms (target: every agent
+stopped within ${killTargetMs} ms): **${killOk ? 'PASS' : 'FAIL'}**.
 `;
     console.log(section);
+    console.error(`[bench] ${killOk ? 'PASS' : 'FAIL'} cancel stopped 8 agents in ${kills.median.toFixed(0)} ms (max ${kills.max.toFixed(0)} ms, target < ${killTargetMs} ms)`);
     console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} the resilience layer adds ${perCall.toFixed(3)} ms a call, ${percent.toFixed(2)}% of the engine benchmark (target < ${targetPercent}%)`);
     if (write) {
       writeSection(join(root, 'docs', 'benchmarks.md'), 'resilience', section);
       console.error('[bench] wrote docs/benchmarks.md');
     }
-    return ok ? 0 : 1;
+    return ok && killOk ? 0 : 1;
   } finally {
     await server.close();
   }
