@@ -6,6 +6,8 @@ import { bulkhead } from 'cockatiel';
 import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
 import { estimateCost } from './cost/estimate';
+import { rollUpCosts } from './cost/ledger';
+import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
@@ -273,6 +275,13 @@ export class Engine {
     const record = await this.record(workflowId);
     if (this.running.has(workflowId)) throw new BatonError(`Workflow ${workflowId} is running.`, 'Cancel or pause it first, then roll back.', 'usage');
     return this.rollbacks.run(record, target);
+  }
+
+  /** What the workflow spent, per agent, task, model and sub-workflow (from its audit log). */
+  async costs(workflowId: string): Promise<CostRollUp> {
+    await this.record(workflowId);
+    const log = await readAuditLog(auditLogPath(this.options.batonDir, workflowId)).catch(() => ({ events: [] }));
+    return rollUpCosts(log.events);
   }
 
   /** The points of a workflow's graph history a checkpoint rollback can go back to, oldest first. */

@@ -54,6 +54,20 @@ describe('engine: hierarchical mode', () => {
     assert.match(end.status === 'completed' ? end.summary : '', /t1 "Build the greeting feature" by orchestrator: done/);
     assert.equal(requestsTo(server, 'Baton reflect').length, 1, 'only the top workflow draws lessons');
     assert.deepEqual((await h.engine.status(id)).progress, { done: 2, total: 2 });
+
+    // Costs roll up per agent, task, sub-workflow and workflow, and add up.
+    const costs = await h.engine.costs(id);
+    const sum = (table: Record<string, { usd: number }>) => Object.values(table).reduce((a, b) => a + b.usd, 0);
+    const recorded = (await h.engine.status(id)).costUsd;
+    assert.ok(Math.abs(costs.total.usd - recorded) < 1e-9, `the roll-up matches the workflow's cost: ${costs.total.usd} against ${recorded}`);
+    assert.ok(Math.abs(sum(costs.byAgent) - costs.total.usd) < 1e-9);
+    assert.deepEqual(Object.keys(costs.byAgent).sort(), ['coder', 'documenter', 'orchestrator', 'reviewer', 'tester'].filter((a) => a in costs.byAgent));
+    assert.deepEqual(Object.keys(costs.bySubWorkflow), ['t1']);
+    const epic = costs.bySubWorkflow.t1!;
+    const inEpic = ['t1', 't1-s1', 't1-s2'].reduce((a, t) => a + (costs.byTask[t]?.usd ?? 0), 0);
+    assert.ok(Math.abs(epic.usd - inEpic) < 1e-9, 'the sub-workflow is its tasks and its own orchestrator calls');
+    assert.ok((costs.byTask.t1?.calls ?? 0) >= 2, 'the sub-orchestrator\'s plan and routing count against the epic');
+    assert.ok(epic.usd > 0 && epic.usd < costs.total.usd);
   });
 
   it('stops nesting at limits.maxDepth: there an epic is an ordinary task', async () => {

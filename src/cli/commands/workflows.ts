@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { openEngine } from '../../core/openEngine';
 import type { OpenedEngine } from '../../core/openEngine';
 import { describeEstimate } from '../../core/cost/estimate';
+import type { CostRollUp } from '../../core/cost/ledger';
 import { defaultBudgetUsd } from '../../core/engine';
 import { canAsk, confirm } from '../prompt';
 import type { RollbackTarget } from '../../core/rollbacks';
@@ -87,6 +88,19 @@ function stopped(r: WorkflowRecord): 'interrupted' | 'not started' | undefined {
   return undefined;
 }
 
+/** Spend per agent, task and sub-workflow, biggest first, as `baton status` prints it. */
+function describeCosts(c: CostRollUp): string {
+  if (!c.total.calls) return '';
+  const money = (n: number) => `$${n.toFixed(4)}`;
+  const lines = (title: string, table: Record<string, CostRollUp['total']>) => {
+    const rows = Object.entries(table).sort((a, b) => b[1].usd - a[1].usd);
+    return rows.length ? `  ${title}: ${rows.map(([k, v]) => `${k} ${money(v.usd)} (${v.calls} call${v.calls === 1 ? '' : 's'})`).join(', ')}\n` : '';
+  };
+  const estimated = c.total.estimatedUsd > 0 ? `, of which ${money(c.total.estimatedUsd)} counted locally (no usage from the API)` : '';
+  return `  spent ${money(c.total.usd)} in ${c.total.calls} model calls (${c.total.promptTokens + c.total.completionTokens} tokens)${estimated}\n` +
+    lines('by agent', c.byAgent) + lines('by task', c.byTask) + lines('by sub-workflow', c.bySubWorkflow);
+}
+
 function describeRecord(r: WorkflowRecord): string {
   const halt = stopped(r);
   return [
@@ -104,8 +118,9 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   return withEngine(flags, io, async ({ engine }) => {
     const record = await engine.status(id);
     const approvals = await engine.pendingApprovals(id);
-    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: stopped(record) !== undefined, pendingApprovals: approvals })}\n`);
-    else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}`);
+    const costs = await engine.costs(id);
+    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: stopped(record) !== undefined, pendingApprovals: approvals, costs })}\n`);
+    else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}${describeCosts(costs)}`);
     return exitCodes.completed;
   });
 }

@@ -12,7 +12,8 @@ import type { WorkflowStateType, WorkflowUpdate } from '../state';
  */
 export async function route(state: WorkflowStateType, config: LangGraphRunnableConfig): Promise<WorkflowUpdate> {
   const ctx = engineContext(config);
-  const call = { workflowId: state.workflowId, agentId: 'orchestrator', signal: ctx.signal };
+  // Inside a sub-workflow, the orchestrator's calls count against its epic (cost roll-ups).
+  const call = { workflowId: state.workflowId, agentId: 'orchestrator', taskId: state.parentTaskId || undefined, signal: ctx.signal };
   const team = ctx.team.agents;
   const strategy = ctx.team.routing.strategy;
   // Epics go to a sub-orchestrator (runEpic), not to an agent.
