@@ -163,6 +163,8 @@ export class Engine {
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
     await this.restoreSeq(workflowId);
+    // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes.
+    if (record.costUsd > 0) this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries((await this.costs(workflowId)).byTask).map(([t, c]) => [t, c.usd])));
     const graphState = await this.graph.getState(this.config(record));
     this.gateway.setBudget(workflowId, (graphState.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
     const decisions = await this.options.records.decisions(workflowId);

@@ -109,4 +109,35 @@ describe('engine: hierarchical mode', () => {
     assert.equal(requestsTo(server, 'Baton analyze').length, 2, 'the sub-workflow went on from its checkpoint');
     assert.deepEqual(h.of('approval.requested').map((e) => e.data.approvalId), ['t1-s1-after-r1']);
   });
+
+  it('gives an epic its own allowance inside the budget (limits.epicBudgetShare): it stops to ask when that is spent', async () => {
+    // A first run measures what the epic's own planning and its first task cost.
+    const team = teamWith();
+    server = await startFakeOpenAI({ fallback: scriptedTeam(byEpic, routeByCapability(team), agents) });
+    const probe = await makeEngine(makeRepo(), server, { team });
+    const probeId = await probe.engine.start('build greetings', { mode: 'hierarchical', budgetUsd: 100 });
+    assert.equal((await probe.engine.run(probeId)).status, 'completed');
+    const c = (await probe.engine.costs(probeId)).byTask;
+    const allowance = c.t1!.usd + c['t1-s1']!.usd / 2; // enough to plan and start, not for the second task
+    await server.close();
+
+    const share = 0.1;
+    const capped = teamWith({ limits: { epicBudgetShare: share } });
+    server = await startFakeOpenAI({ fallback: scriptedTeam(byEpic, routeByCapability(capped), agents) });
+    const h = await makeEngine(makeRepo(), server, { team: capped });
+    const id = await h.engine.start('build greetings', { mode: 'hierarchical', budgetUsd: allowance / share });
+    const first = await h.engine.run(id);
+    assert.equal(first.status, 'paused', JSON.stringify(first));
+    const asked = first.status === 'paused' ? first.approvals : [];
+    assert.deepEqual(asked.map((a) => a.trigger), ['budget']);
+    assert.match(asked[0]!.reason, /^Epic t1's sub-workflow has spent \$\d+\.\d\d of its \$\d+\.\d\d allowance/);
+    assert.deepEqual(started(h), ['t1-s1:coder'], 'the epic stopped before its second task');
+    assert.equal(h.of('budget.exceeded').length, 0, 'the workflow\'s own budget is far from spent');
+
+    await h.engine.decide(id, asked[0]!.approvalId, 'approve');
+    const end = await h.engine.run(id);
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    assert.deepEqual(started(h), ['t1-s1:coder', 't1-s2:tester', 't2:documenter']);
+  });
 });
+

@@ -126,6 +126,8 @@ export const WorkflowState = Annotation.Root({
   chains: Annotation<Record<string, string[]>>({ reducer: merge, default: () => ({}) }),
   /** The budget in force; an approved budget stop raises it. */
   budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  /** A sub-workflow's own allowance inside the parent's budget (limits.epicBudgetShare); 0: none. */
+  allowanceUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
   /** How many snapshots (refs/baton/snapshots/<workflow>/<n>) the workflow has made. */
   snapshots: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
@@ -164,4 +166,6 @@ export interface ApprovalInput {
   workflowId: string;
   request: ApprovalRequest;
   budgetUsd?: number;
+  /** Set for a sub-workflow's allowance stop: approving doubles the allowance, not the budget. */
+  allowanceUsd?: number;
 }
