@@ -66,6 +66,7 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
   });
 
   it('"Baton: Start Workflow" runs agents on their own branches and stops at the risky step; approving finishes it', async () => {
+    const before = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root(), encoding: 'utf8' }).trim();
     const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script' });
     assert.match(id, /^wf-/);
     const waiting = await until(api, id, ['waiting', 'failed']);
@@ -86,6 +87,8 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     assert.ok(server.requests.length > approvalsBefore, 'the workflow went on after the approvals (its retrospective)');
     assert.match(git('log', '--format=%s', 'HEAD'), /Add a script \(t2, round 1\)/, 'landed on the user\'s branch');
     assert.deepEqual(changes(), [], 'and the working tree follows it cleanly');
+    // The next tests start from the repository as it was, so their agents have something to change.
+    git('reset', '--hard', '--quiet', before);
   });
 
   it('"Baton: Roll Back…" puts the agent branches and the workflow back at a snapshot; resuming goes on', async () => {
