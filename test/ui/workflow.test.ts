@@ -54,19 +54,24 @@ describe('a workflow in VS Code, as a user runs it', () => {
     await screenshot(w.page, 'workflow-approval');
     await notice.getByRole('button', { name: 'Approve' }).click();
     // Every further question is approved as it comes (another risky step), until the agents are done
-    // and their merged work asks before it lands on the user's branch.
+    // and their merged work asks before it lands on the user's branch. The notification center closes
+    // when its last notification is answered, so it is opened again for each question.
     const completed = tree.locator('.monaco-list-row', { hasText: /completed/ });
     const next = w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
     let sawMerge = false;
-    while (!(await completed.isVisible())) {
-      await Promise.race([completed.waitFor({ timeout: 90_000 }), next.waitFor({ timeout: 90_000 })]);
+    for (;;) {
+      await Promise.race([completed.waitFor({ timeout: 90_000 }), tree.locator('.monaco-list-row .codicon-bell-dot').waitFor({ timeout: 90_000 })]);
       if (await completed.isVisible()) break;
-      if (/Merge the agents' work/.test(await next.innerText())) {
+      await runCommand(w.page, 'Notifications: Show Notifications');
+      await next.waitFor({ timeout: 30_000 });
+      const text = await next.innerText();
+      if (/Merge the agents' work/.test(text)) {
         sawMerge = true;
         await screenshot(w.page, 'workflow-merge-approval');
       }
       await next.getByRole('button', { name: 'Approve' }).click();
-      await next.waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+      // The bell goes away once the workflow runs again (or rings again for the next question).
+      await w.page.locator('.notifications-center .notification-list-item', { hasText: text.slice(0, 60) }).waitFor({ state: 'detached', timeout: 30_000 });
     }
     assert.ok(sawMerge, 'the merge into the user\'s branch was asked');
     // The status bar shows what the workflow cost (gpt-4o is priced).
@@ -90,13 +95,12 @@ describe('a workflow in VS Code, as a user runs it', () => {
     await screenshot(w.page, 'panel-approval');
     // Approve each question as the panel shows it: the risky steps, then the merge into the user's branch.
     const done = tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-pass');
-    while (!(await done.isVisible())) {
-      const first = frame.locator('.approval').first();
-      await Promise.race([done.waitFor({ timeout: 90_000 }), first.waitFor({ timeout: 90_000 })]);
+    for (;;) {
+      await Promise.race([done.waitFor({ timeout: 90_000 }), frame.locator('.approval').first().waitFor({ timeout: 90_000 })]);
       if (await done.isVisible()) break;
-      const label = (await first.getAttribute('aria-label')) ?? '';
-      await first.getByRole('button', { name: 'Approve' }).click();
-      await frame.locator(`.approval[aria-label="${label}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+      const shown = await frame.locator('.approval').count();
+      await frame.locator('.approval').first().getByRole('button', { name: 'Approve' }).click();
+      await frame.waitForFunction(`document.querySelectorAll('.approval').length < ${shown}`, undefined, { timeout: 30_000 });
     }
     await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'panel-approved');
