@@ -343,6 +343,7 @@ export class Engine {
       lessons: recollection.lessons,
       trackRecords: recollection.trackRecords,
       check: checkSettings(o.team, o.checkCommand),
+      predicted: this.conflicts && { settled: (id) => this.conflicts!.settled(id), current: (id) => this.conflicts!.watcher.current(id) },
       merge: o.mergeOnApproval !== false,
       signal,
     };

@@ -38,6 +38,14 @@ export interface EngineContext {
   lessons: string[];
   /** The project's check, run on the integrated result; none: integration only merges. */
   check?: CheckSettings;
+  /**
+   * The conflicts predicted between the agents' branches after their commits (absent when prediction
+   * is off): integration waits for the last predictions and does not announce a textual conflict twice.
+   */
+  predicted?: {
+    settled(workflowId: string): Promise<void>;
+    current(workflowId: string): readonly { kind: string; branches: readonly string[]; file: { path: string } }[];
+  };
   /** Ask to merge the integrated result into the user's branch (the 'merge' approval), then land it. */
   merge: boolean;
   /** How each agent fared with each kind of task on this repository: routing reads it. */

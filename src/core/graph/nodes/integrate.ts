@@ -141,7 +141,14 @@ async function announce(ctx: EngineContext, state: WorkflowStateType, repoDir: s
   for (const old of state.integration?.conflicts ?? []) {
     if (!now.has(old.id)) ctx.bus.emit(state.workflowId, 'conflict.resolved', { id: old.id, how: 'agent', detail: `${old.agents.join(', ')}: resolved at integration ${(state.integration?.round ?? 0) + 1}.` });
   }
+  // A textual conflict the live prediction already announced (same branches, same files) is the same
+  // conflict: the user sees it once.
+  await ctx.predicted?.settled(state.workflowId);
+  const predicted = ctx.predicted?.current(state.workflowId).filter((p) => p.kind === 'textual') ?? [];
+  const seen = (c: IntegrationConflict) => c.kind === 'textual' && c.files.every((f) => c.branches.slice(1).some((other) =>
+    predicted.some((p) => p.file.path === f && p.branches.includes(c.branches[0]!) && p.branches.includes(other))));
   for (const c of conflicts) {
+    if (seen(c)) continue;
     const files = await fileRanges(repoDir, base, c.branches.filter((b) => b !== `baton/${state.workflowId}/integration`), c.files, ctx.signal);
     ctx.bus.emit(state.workflowId, 'conflict.detected', { id: c.id, kind: c.kind, branches: c.branches, files, description: c.description });
   }
