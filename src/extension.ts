@@ -32,6 +32,12 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange);
   const service = new WorkflowService(context.extensionPath, keys, model, output);
   const treeView = vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true });
+  // After a reload, the workflows of a repository where Baton ran reappear (and interrupted ones go on)
+  // once the view is shown: the engine is loaded then, not at activation, and only where Baton has state.
+  const openIfUsedHere = () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (folder && vscode.workspace.isTrusted && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
+  };
 
   context.subscriptions.push(
     output,
@@ -40,11 +46,8 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     panel,
     service,
     treeView,
-    // After a reload, the workflows of a repository where Baton ran reappear once the view is shown:
-    // the engine is loaded then, not at activation.
     treeView.onDidChangeVisibility((e) => {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      if (e.visible && folder && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
+      if (e.visible) openIfUsedHere();
     }),
     new CostStatusBar(model, budgetUsd),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.publish()),
@@ -63,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),
   );
   model.publish();
+  if (treeView.visible) openIfUsedHere();
 
   const runtime = checkRuntime('extension');
   if (!runtime.ok) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
+import { git } from '../support/repoBuilder';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
 import { runCommand, screenshot, webviewFrame } from '../support/workbench';
 
@@ -74,6 +75,7 @@ describe('a workflow in VS Code, as a user runs it', () => {
       await w.page.locator('.notifications-center .notification-list-item', { hasText: text.slice(0, 60) }).waitFor({ state: 'detached', timeout: 30_000 });
     }
     assert.ok(sawMerge, 'the merge into the user\'s branch was asked');
+    assert.match(git(w.folder, 'log', '--format=%s', 'HEAD'), /Add the zod dependency/, 'the approved merge landed on the user\'s branch');
     // The status bar shows what the workflow cost (gpt-4o is priced).
     const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
     const [, spent] = /\$(\d+\.\d\d) \/ \$2\.00/.exec(cost) ?? [];
@@ -82,6 +84,8 @@ describe('a workflow in VS Code, as a user runs it', () => {
   });
 
   it('shows a pending approval in the agent panel, where Approve resumes the workflow', async () => {
+    // From the repository as it was before the last workflow's merge, so these agents have changes to make.
+    git(w.folder, 'reset', '--hard', '--quiet', git(w.folder, 'rev-list', '--max-parents=0', 'HEAD'));
     await runCommand(w.page, 'Baton: Start Workflow');
     const input = w.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

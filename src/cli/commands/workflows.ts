@@ -14,7 +14,7 @@ import type { CliIo } from '../program';
 import { runFlags } from '../settings';
 import type { Flags } from '../settings';
 import { drive, printEvents } from './run';
-import { processAlive } from '../processAlive';
+import { halted, processAlive } from '../../core/liveness';
 
 async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine) => Promise<T>): Promise<T> {
   const repo = resolve(io.cwd, typeof flags.repo === 'string' ? flags.repo : '.');
@@ -77,17 +77,6 @@ function detach(opened: OpenedEngine, id: string, approve: string, io: CliIo): n
   return exitCodes.completed;
 }
 
-/**
- * A workflow whose record says queued or running while no process runs it: killed, crashed, or its window
- * closed. Its checkpoint (if it got one) keeps it resumable, and `baton resume` goes on or starts it.
- */
-function stopped(r: WorkflowRecord): 'interrupted' | 'not started' | undefined {
-  if (r.runnerPid !== undefined && processAlive(r.runnerPid)) return undefined;
-  if (r.status === 'running') return 'interrupted';
-  if (r.status === 'queued') return 'not started';
-  return undefined;
-}
-
 /** Spend per agent, task and sub-workflow, biggest first, as `baton status` prints it. */
 function describeCosts(c: CostRollUp): string {
   if (!c.total.calls) return '';
@@ -102,7 +91,7 @@ function describeCosts(c: CostRollUp): string {
 }
 
 function describeRecord(r: WorkflowRecord): string {
-  const halt = stopped(r);
+  const halt = halted(r);
   return [
     `${r.id}  ${halt ?? r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
     `  task: ${r.task}`,
@@ -119,7 +108,7 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
     const record = await engine.status(id);
     const approvals = await engine.pendingApprovals(id);
     const costs = await engine.costs(id);
-    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: stopped(record) !== undefined, pendingApprovals: approvals, costs })}\n`);
+    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: halted(record) !== undefined, pendingApprovals: approvals, costs })}\n`);
     else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}${describeCosts(costs)}`);
     return exitCodes.completed;
   });
@@ -128,11 +117,11 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
 export function listCommand(flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {
     const all = await engine.list();
-    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify({ ...r, resumable: stopped(r) !== undefined })}\n`);
+    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify({ ...r, resumable: halted(r) !== undefined })}\n`);
     else if (!all.length) io.stdout.write('No workflows yet. Start one with: baton run "<task>"\n');
     else {
-      for (const r of all) io.stdout.write(`${r.id}  ${(stopped(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
-      if (all.some((r) => stopped(r))) io.stdout.write('Go on with an interrupted or not started workflow with: baton resume <id>\n');
+      for (const r of all) io.stdout.write(`${r.id}  ${(halted(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+      if (all.some((r) => halted(r))) io.stdout.write('Go on with an interrupted or not started workflow with: baton resume <id>\n');
     }
     return exitCodes.completed;
   });
