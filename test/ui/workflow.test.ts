@@ -61,10 +61,10 @@ describe('a workflow in VS Code, as a user runs it', () => {
     const next = w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
     let sawMerge = false;
     for (;;) {
-      await Promise.race([completed.waitFor({ timeout: 90_000 }), tree.locator('.monaco-list-row .codicon-bell-dot').waitFor({ timeout: 90_000 })]);
       if (await completed.isVisible()) break;
       await runCommand(w.page, 'Notifications: Show Notifications');
-      await next.waitFor({ timeout: 30_000 });
+      await Promise.race([completed.waitFor({ timeout: 90_000 }), next.waitFor({ timeout: 90_000 })]);
+      if (await completed.isVisible()) break;
       const text = await next.innerText();
       if (/Merge the agents' work/.test(text)) {
         sawMerge = true;
@@ -104,7 +104,8 @@ describe('a workflow in VS Code, as a user runs it', () => {
       if (await done.isVisible()) break;
       const shown = await frame.locator('.approval').count();
       await frame.locator('.approval').first().getByRole('button', { name: 'Approve' }).click();
-      await frame.waitForFunction(`document.querySelectorAll('.approval').length < ${shown}`, undefined, { timeout: 30_000 });
+      // A function, not a string: the panel's CSP (rightly) forbids evaluating strings.
+      await frame.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.approval').length < n, shown, { timeout: 30_000 });
     }
     await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'panel-approved');
