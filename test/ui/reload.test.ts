@@ -35,11 +35,15 @@ describe('a window reload while agents work', () => {
     await screenshot(w.page, 'reload-before');
     const before = w.model.requests.length;
 
+    const oldWindow = await w.page.locator('.monaco-workbench').elementHandle();
     await runCommand(w.page, 'Developer: Reload Window');
-    // The new window: the workflow is listed again, picked up where it stood, and reaches its end
-    // (the merge of the agents' work waits for the user: the bell).
+    await oldWindow?.waitForElementState('hidden', { timeout: 60_000 });
+    // The new window: the workflow is listed again, Baton says it goes on from its checkpoint, and it
+    // reaches its end (the merge of the agents' work waits for the user: the bell).
     const row = tree.locator('.monaco-list-row', { hasText: task });
     await row.waitFor({ timeout: 90_000 });
+    await runCommand(w.page, 'Notifications: Show Notifications');
+    await w.page.locator('.notifications-center .notification-list-item', { hasText: 'was interrupted; it goes on from its last checkpoint' }).waitFor({ timeout: 60_000 });
     await screenshot(w.page, 'reload-after');
     await row.locator('.codicon-bell-dot').waitFor({ timeout: 120_000 });
     const chats = w.model.requests.slice(before).filter((r) => r.path.endsWith('/chat/completions'));
