@@ -35,9 +35,9 @@ describe('a window reload while agents work', () => {
     await screenshot(w.page, 'reload-before');
     const before = w.model.requests.length;
 
-    const oldWindow = await w.page.locator('.monaco-workbench').elementHandle();
+    const reloaded = w.page.waitForEvent('load', { timeout: 60_000 });
     await runCommand(w.page, 'Developer: Reload Window');
-    await oldWindow?.waitForElementState('hidden', { timeout: 60_000 });
+    await reloaded;
     // The new window: the workflow is listed again, Baton says it goes on from its checkpoint, and it
     // reaches its end (the merge of the agents' work waits for the user: the bell).
     const row = tree.locator('.monaco-list-row', { hasText: task });

@@ -102,10 +102,12 @@ describe('a workflow in VS Code, as a user runs it', () => {
     for (;;) {
       await Promise.race([done.waitFor({ timeout: 90_000 }), frame.locator('.approval').first().waitFor({ timeout: 90_000 })]);
       if (await done.isVisible()) break;
-      const shown = await frame.locator('.approval').count();
+      const label = (await frame.locator('.approval').first().getAttribute('aria-label')) ?? '';
       await frame.locator('.approval').first().getByRole('button', { name: 'Approve' }).click();
-      // A function, not a string: the panel's CSP (rightly) forbids evaluating strings.
-      await frame.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.approval').length < n, shown, { timeout: 30_000 });
+      // Until that question is gone (the next may take its place at once). A function, not a string:
+      // the panel's CSP (rightly) forbids evaluating strings.
+      type Doc = { document: { querySelectorAll(s: string): Iterable<{ getAttribute(n: string): string | null }> } };
+      await frame.waitForFunction((l) => ![...(globalThis as unknown as Doc).document.querySelectorAll('.approval')].some((e) => e.getAttribute('aria-label') === l), label, { timeout: 30_000 });
     }
     await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'panel-approved');
