@@ -4,35 +4,24 @@
 // @langchain/langgraph-checkpoint-sqlite (better-sqlite3), provisioned by scripts/tools.mjs.
 //
 //   node --import tsx bench/checkpoints.ts [--write]
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { ensureNode, ensureStockSaver } from '../scripts/tools.mjs';
 import { SqliteCheckpointer } from '../src/core/store/sqliteCheckpointer';
 import { SqliteDatabase } from '../src/core/store/sqliteDatabase';
-import { load, machine, summarize, table, writeSection } from './support/report';
+import { benchArgs, load, machine, report, runBench, summarize, table } from './support/report';
+import { incompressible } from '../test/support/incompressible';
 
-const root = resolve(import.meta.dirname, '..');
-const write = process.argv.includes('--write');
 const entryBytes = 10 * 1024;
 const steps = 200;
 const raw = entryBytes * steps;
 const targets = { ratio: 3, p95Ms: 5 };
 
-/** Incompressible text, so no store looks better than it is by compressing. */
-function entry(step: number): string {
-  let text = '';
-  let block = createHash('sha256').update(`entry ${step}`).digest();
-  while (text.length < entryBytes) {
-    text += block.toString('base64url');
-    block = createHash('sha256').update(block).digest();
-  }
-  return text.slice(0, entryBytes);
-}
+const entry = (step: number): string => incompressible(`entry ${step}`, entryBytes);
 
 interface Variant {
   name: string;
@@ -140,19 +129,10 @@ Targets: Baton's database under ${targets.ratio}× the raw data (**${ref.ratio.t
 ${stockResult.ratio.toFixed(0)}×, ${(stockResult.ratio / ref.ratio).toFixed(0)} times Baton's) and p95 checkpoint write under ${targets.p95Ms} ms (**${ref.p95.toFixed(2)} ms**; ${inState.p95.toFixed(2)} ms with the 10 KB in the state; the stock saver
 ${stockResult.p95.toFixed(2)} ms): **${ok ? 'PASS' : 'FAIL'}**.
 `;
-    console.log(section);
-    console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} ${ref.ratio.toFixed(2)}x the data (stock ${stockResult.ratio.toFixed(0)}x), p95 put ${ref.p95.toFixed(2)} ms`);
-    if (write) {
-      writeSection(join(root, 'docs', 'benchmarks.md'), 'checkpoints', section);
-      console.error('[bench] wrote docs/benchmarks.md');
-    }
-    return ok ? 0 : 1;
+    return report('checkpoints', section, `${ref.ratio.toFixed(2)}x the data (stock ${stockResult.ratio.toFixed(0)}x), p95 put ${ref.p95.toFixed(2)} ms`, ok);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(`[bench] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runBench(main);

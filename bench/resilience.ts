@@ -10,7 +10,7 @@
 //   node --import tsx bench/resilience.ts [--write] [--calls 400]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Pricing } from '../src/core/cost/pricing';
 import { EventBus } from '../src/core/events/eventBus';
@@ -21,13 +21,9 @@ import { conversation, makeEngine } from '../test/support/engineHarness';
 import { startFakeOpenAI } from '../test/support/fakeOpenAI';
 import { makeRepo } from '../test/support/repoBuilder';
 import { benchTeam, criticalPathCalls } from './support/engineScenario';
-import { load, machine, summarize, table, writeSection } from './support/report';
+import { benchArgs, load, machine, report, runBench, summarize, table } from './support/report';
 
-const root = resolve(import.meta.dirname, '..');
-const argv = process.argv.slice(2);
-const write = argv.includes('--write');
-const callsIndex = argv.indexOf('--calls');
-const calls = callsIndex >= 0 ? Number(argv[callsIndex + 1]) : 400;
+const calls = Number(benchArgs.option('--calls', '400'));
 const engineScenario = { agents: 8, waves: 3, tasksPerWave: 8, callsPerTask: 10, latencyMs: 200 };
 const targetPercent = 1;
 const killTargetMs = 2000;
@@ -137,20 +133,10 @@ ${(g.median / r.median).toFixed(3)}× a bare call to a server that answers at on
 aborted and every process group killed, 5 times: median ${kills.median.toFixed(0)} ms, max ${kills.max.toFixed(0)} ms (target: every agent
 stopped within ${killTargetMs} ms): **${killOk ? 'PASS' : 'FAIL'}**.
 `;
-    console.log(section);
-    console.error(`[bench] ${killOk ? 'PASS' : 'FAIL'} cancel stopped 8 agents in ${kills.median.toFixed(0)} ms (max ${kills.max.toFixed(0)} ms, target < ${killTargetMs} ms)`);
-    console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} the resilience layer adds ${perCall.toFixed(3)} ms a call, ${percent.toFixed(2)}% of the engine benchmark (target < ${targetPercent}%)`);
-    if (write) {
-      writeSection(join(root, 'docs', 'benchmarks.md'), 'resilience', section);
-      console.error('[bench] wrote docs/benchmarks.md');
-    }
-    return ok && killOk ? 0 : 1;
+    return report('resilience', section, `the resilience layer adds ${perCall.toFixed(3)} ms a call, ${percent.toFixed(2)}% of the engine benchmark (target < ${targetPercent}%); cancel stopped 8 agents in ${kills.median.toFixed(0)} ms (max ${kills.max.toFixed(0)} ms)`, ok && killOk);
   } finally {
     await server.close();
   }
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(`[bench] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runBench(main);

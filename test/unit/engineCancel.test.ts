@@ -6,6 +6,7 @@ import type { FakeOpenAI } from '../support/fakeOpenAI';
 import { commitsOn, conversation, makeEngine, scriptedTeam } from '../support/engineHarness';
 import { MemoryRecords } from '../support/memoryRecords';
 import { git, makeRepo } from '../support/repoBuilder';
+import { processAlive } from '../../src/core/liveness';
 
 // The kill switch: cancel stops the agents now, and the checkpoint keeps the workflow resumable.
 
@@ -91,24 +92,16 @@ describe('engine: cancel', () => {
     await testerInFlight;
     await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    assert.ok(alive(pid), 'the command runs');
+    assert.ok(processAlive(pid), 'the command runs');
 
     assert.equal(h.engine.cancel(id), true);
     assert.equal((await running).status, 'cancelled');
-    assert.equal(alive(pid), false, 'the command was killed with its agent');
+    assert.equal(processAlive(pid), false, 'the command was killed with its agent');
     await server.waitForIdle(); // the tester's request was aborted: nothing is left in flight
     assert.equal((await h.engine.status(id)).status, 'cancelled');
   });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Waits for a condition the test cannot be told about (a file another process writes), looking every 10 ms. */
 async function until(condition: () => boolean): Promise<void> {
