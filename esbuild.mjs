@@ -34,16 +34,21 @@ const node = {
   mainFields: ['module', 'main'],
 };
 
+// pg loads its optional libpq binding (pg-native) only when asked for `pg.native`, which Baton never uses: left
+// out of the bundles, and not installed, so the pure-JavaScript client is the one that runs.
+const optionalNative = ['pg-native'];
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode', ...optionalNative] },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   // The engine for the extension, required on first use (src/vscode/engine/engineLoader.ts).
-  { ...node, entryPoints: { engine: 'src/vscode/engine/engineModule.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { engine: 'src/vscode/engine/engineModule.ts' }, outdir: 'dist', external: ['vscode', ...optionalNative] },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
+    external: optionalNative,
     target: 'node22',
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -8,21 +8,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EventBus } from '../src/core/events/eventBus';
 import { ConflictWatcher } from '../src/core/git/conflictScan';
 import { AgentWorkspaces } from '../src/core/git/workspaces';
 import type { Workspace } from '../src/core/git/workspaces';
 import { filePath, git, makeBigRepo } from './support/bigRepo';
-import { load, machine, summarize, table, writeSection } from './support/report';
+import { benchArgs, load, machine, report, runBench, summarize, table } from './support/report';
 
-const root = resolve(import.meta.dirname, '..');
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] ?? fallback : fallback;
-};
-const write = argv.includes('--write');
+const option = benchArgs.option;
 const files = Number(option('--files', '20000'));
 const rounds = Number(option('--rounds', '5'));
 const agents = 8;
@@ -127,19 +121,10 @@ ${table(['measure', 'median ms', 'min – max ms', 'ratio to the baseline', 'tar
 The first scan (nothing known yet) took ${cold.ms.toFixed(0)} ms. While a scan runs, the engine's thread is free for the agents
 except for the busy time above: parsing git's output and posting requests to the helper.
 `;
-    console.log(section);
-    console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} 28 pairs re-evaluated in ${s28.median.toFixed(0)} ms (target <= ${targetMs} ms); ${(s28.median / sFloor.median).toFixed(2)}× git merge-tree alone`);
-    if (write) {
-      writeSection(join(root, 'docs', 'benchmarks.md'), 'conflicts', section);
-      console.error('[bench] wrote docs/benchmarks.md');
-    }
-    return ok ? 0 : 1;
+    return report('conflicts', section, `28 pairs re-evaluated in ${s28.median.toFixed(0)} ms (target <= ${targetMs} ms); ${(s28.median / sFloor.median).toFixed(2)}× git merge-tree alone`, ok);
   } finally {
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(`[bench] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runBench(main);

@@ -9,20 +9,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { errorMessage } from '../src/core/errors';
 import { EventBus } from '../src/core/events/eventBus';
 import { ConflictWatcher } from '../src/core/git/conflictScan';
 import { AgentWorkspaces } from '../src/core/git/workspaces';
 import type { Workspace } from '../src/core/git/workspaces';
 import { git, makeBigRepo } from './support/bigRepo';
-import { load, machine, table, writeSection } from './support/report';
+import { benchArgs, load, machine, report, runBench, table } from './support/report';
 
-const root = resolve(import.meta.dirname, '..');
-const argv = process.argv.slice(2);
-const write = argv.includes('--write');
-const commitsIndex = argv.indexOf('--commits');
-const commits = commitsIndex >= 0 ? Number(argv[commitsIndex + 1]) : 100;
+const commits = Number(benchArgs.option('--commits', '100'));
 const agents = 8;
 
 interface Round {
@@ -106,19 +102,10 @@ ${table(['run', 'commits made', 'errors', 'lock errors', 'snapshots', 'conflict 
 
 Target: 0 lock errors and every commit made: **${ok ? 'PASS' : 'FAIL'}**. Side by side, the agents' git work went ${(seq.wallMs / par.wallMs).toFixed(2)}× as fast as one after another (2 cores).
 ${par.errors.length ? `\nErrors: ${[...new Set(par.errors)].slice(0, 5).map((e) => `\`${e.slice(0, 200)}\``).join('; ')}\n` : ''}`;
-    console.log(section);
-    console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} ${par.lockErrors} lock errors, ${par.commits}/${expected} commits`);
-    if (write) {
-      writeSection(join(root, 'docs', 'benchmarks.md'), 'gitLocks', section);
-      console.error('[bench] wrote docs/benchmarks.md');
-    }
-    return ok ? 0 : 1;
+    return report('gitLocks', section, `${par.lockErrors} lock errors, ${par.commits}/${expected} commits`, ok);
   } finally {
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(`[bench] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exit(1);
-});
+runBench(main);

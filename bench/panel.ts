@@ -13,17 +13,11 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
 import { benchEntries, servePanel } from './support/panelPage';
 import type { PanelKind } from './support/panelPage';
-import { load, machine, summarize, table, writeSection } from './support/report';
+import { benchArgs, load, machine, report, runBench, summarize, table } from './support/report';
 
 const root = resolve(import.meta.dirname, '..');
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] ?? fallback : fallback;
-};
-const write = argv.includes('--write');
-const count = Number(option('--entries', '10000'));
-const rounds = Number(option('--rounds', '5'));
+const count = Number(benchArgs.option('--entries', '10000'));
+const rounds = Number(benchArgs.option('--rounds', '5'));
 
 interface Sample { renderMs: number; heapMb: number; nodes: number }
 
@@ -39,7 +33,7 @@ async function measure(page: Page, entries: number): Promise<Sample> {
   return { renderMs, heapMb: metric('JSHeapUsedSize') / 2 ** 20, nodes: metric('Nodes') };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, stdio: 'inherit' });
   const flatDir = mkdtempSync(join(tmpdir(), 'baton-bench-flat-'));
   await esbuild.build({
@@ -88,11 +82,10 @@ ${table(['panel', 'first render (ms)', 'JS heap (MB)', 'DOM nodes'], [
 | not virtualized / Baton | ${ratio('flat', 'virtual', 'renderMs')} | ${ratio('flat', 'virtual', 'heapMb')} | ${ratio('flat', 'virtual', 'nodes')} |
 
 Machine: ${machine()}; load ${load()}.`;
-  console.log(section);
-  if (write) writeSection(join(root, 'docs', 'benchmarks.md'), 'panel', section);
+  // The targets are ratios: the DOM stays near the empty panel's size, and virtualizing beats rendering everything.
+  const domRatio = med('virtual', 'nodes') / med('empty', 'nodes');
+  const speedup = med('flat', 'renderMs') / med('virtual', 'renderMs');
+  return report('panel', section, `${count} entries: ${domRatio.toFixed(2)}x the empty panel's DOM nodes (target < 3), first render ${speedup.toFixed(1)}x faster than not virtualized (target > 1)`, domRatio < 3 && speedup > 1);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack : e);
-  process.exit(1);
-});
+runBench(main);

@@ -2,14 +2,15 @@
 // with the one line CI reads: `N passed, N failed`. `node scripts/test.mjs unit ui` runs a subset.
 //   typecheck  tsc on the extension, core, tests and the webview (strict)
 //   unit       mocha on src/core and the test support (plain Node)
-//   checkpointer  LangGraph's official checkpoint-saver validation suite (vitest) on Baton's SQLite saver
-//   package    npm run package, then the .vsix and the CLI bundle are checked
+//   checkpointer  LangGraph's official checkpoint-saver validation suite (vitest) on both backends: Baton's SQLite
+//              saver and LangGraph's PostgresSaver on a throwaway PostgreSQL (installed by scripts/tools.mjs)
+//   package    npm run package, then the .vsix and the CLI bundle are checked (also on PostgreSQL)
 //   vscode     mocha inside the extension host of a real VS Code (code-server)
 //   ui         Playwright in Chromium against that VS Code, with the .vsix installed
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensureNode, envWithNode } from './tools.mjs';
+import { ensureNode, ensurePostgres, envWithNode } from './tools.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const results = join(root, 'test-results');
@@ -25,6 +26,16 @@ const tiers = requested.length ? allTiers.filter((t) => requested.includes(t)) :
 const node = ensureNode();
 const baseEnv = envWithNode(node);
 mkdirSync(results, { recursive: true });
+
+// The unit, checkpointer and package tiers run the stores on both backends, PostgreSQL from Debian's packages.
+// When it cannot be installed the run goes on: those tests then fail, each saying what to install.
+if (['unit', 'checkpointer', 'package'].some((t) => tiers.includes(t))) {
+  try {
+    ensurePostgres();
+  } catch (e) {
+    console.error(`[tools] PostgreSQL: ${e.message}`);
+  }
+}
 
 function run(args, env = baseEnv) {
   const r = spawnSync(node.bin, args, { cwd: root, stdio: 'inherit', env });

@@ -10,3 +10,5 @@ export function ensureNode(): ProvisionedNode;
 export function envWithNode(node: ProvisionedNode, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function ensureChromium(): string;
 export function ensureCodeServer(node: ProvisionedNode): string;
+export const STOCK_SAVER_VERSION: string;
+export function ensureStockSaver(node: ProvisionedNode): string;

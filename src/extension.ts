@@ -34,13 +34,13 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   const version = String(context.extension.packageJSON.version ?? '');
   const panelState = (): PanelState => ({ extensionVersion: version, workspaceTrusted: vscode.workspace.isTrusted, workflows: [...model.list()] });
   const service = new WorkflowService(context.extensionPath, keys, model, output);
-  // After a reload, the workflows of a repository where Baton ran reappear once a view is shown:
-  // the engine is loaded then, not at activation.
-  const reopen = () => {
+  // After a reload, the workflows of a repository where Baton ran reappear (and interrupted ones go on)
+  // once the tree or the panel is shown: the engine is loaded then, not at activation, and only where Baton has state.
+  const openIfUsedHere = () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    if (folder && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
+    if (folder && vscode.workspace.isTrusted && existsSync(join(folder, '.git', 'baton', 'baton.db'))) void service.engine().then(() => service.refresh(), () => undefined);
   };
-  const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange, { onEvent: (l) => service.onDidEmit(l), history: (id) => service.history(id) }, reopen);
+  const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange, { onEvent: (l) => service.onDidEmit(l), history: (id) => service.history(id) }, openIfUsedHere);
   const treeView = vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
@@ -50,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     panel,
     service,
     treeView,
-    treeView.onDidChangeVisibility((e) => e.visible && reopen()),
+    treeView.onDidChangeVisibility((e) => {
+      if (e.visible) openIfUsedHere();
+    }),
     new CostStatusBar(model, budgetUsd),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.publish()),
     vscode.commands.registerCommand('baton.openPanel', () => panel.show()),
@@ -68,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),
   );
   model.publish();
+  if (treeView.visible) openIfUsedHere();
 
   const runtime = checkRuntime('extension');
   if (!runtime.ok) {

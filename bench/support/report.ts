@@ -2,6 +2,7 @@
 // where each benchmark owns the text between its own pair of markers.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface Summary { median: number; min: number; max: number; n: number }
 
@@ -52,4 +53,33 @@ export function writeSection(file: string, name: string, markdown: string): void
     ? current.slice(0, from) + block + current.slice(to + end.length)
     : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
+}
+
+/** `--name value` from the command line, else `fallback`; `--write` records the results in docs/benchmarks.md. */
+export const benchArgs = {
+  write: process.argv.includes('--write'),
+  option(name: string, fallback: string): string {
+    const argv = process.argv.slice(2);
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] ?? fallback : fallback;
+  },
+};
+
+/** Prints a benchmark's section, records it with --write, and says whether its targets held. */
+export function report(name: string, section: string, verdict: string, ok: boolean): number {
+  console.log(section);
+  console.error(`[bench] ${ok ? 'PASS' : 'FAIL'} ${verdict}`);
+  if (benchArgs.write) {
+    writeSection(join(resolve(import.meta.dirname, '..', '..'), 'docs', 'benchmarks.md'), name, section);
+    console.error('[bench] wrote docs/benchmarks.md');
+  }
+  return ok ? 0 : 1;
+}
+
+/** Runs a benchmark's main and exits with its code: non-zero when a target failed or it could not run. */
+export function runBench(main: () => Promise<number>): void {
+  main().then((code) => process.exit(code), (e: unknown) => {
+    console.error(`[bench] ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exit(1);
+  });
 }

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../core/config/configError';
 import { BatonError } from '../core/errors';
-import { StoreError } from '../core/store/storeError';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { memoryCommand } from './commands/memory';
 import { serveCommand } from './commands/serve';
 import { cancelCommand, decideCommand, listCommand, resumeCommand, rollbackCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
@@ -41,6 +41,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   serve: { options: { repo: { type: 'string' }, port: { type: 'string' } }, positionals: [0, 0] },
   doctor: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   demo: { options: {}, positionals: [0, 0] },
+  memory: { options: { repo: { type: 'string' } }, positionals: [0, 2] },
 };
 
 function usageError(io: CliIo, message: string): number {
@@ -90,6 +91,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'cancel': return await cancelCommand(first!, flags, io);
       case 'rollback': return await rollbackCommand(first!, flags, io);
       case 'demo': return await demoCommand(flags, io);
+      case 'memory': return await memoryCommand(first, second, flags, io);
       case 'serve': return await serveCommand(flags, io);
       default:
         throw new CliError(`"baton ${name}" is not available in this build (${version}) yet; see the CHANGELOG.`);
@@ -109,13 +111,10 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr.write(`baton: ${e.message}\n`);
     return exitCodes.usage;
   }
+  // StoreErrors (a damaged, locked or newer database, a full disk) are BatonErrors of kind 'state': exit 1.
   if (e instanceof BatonError) {
     io.stderr.write(`baton: ${e.describe()}\n`);
     return e.kind === 'config' || e.kind === 'usage' ? exitCodes.usage : e.kind === 'cancelled' ? exitCodes.cancelled : exitCodes.failed;
-  }
-  if (e instanceof StoreError) {
-    io.stderr.write(`baton: ${e.message}\n`);
-    return exitCodes.failed;
   }
   throw e;
 }

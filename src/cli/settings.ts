@@ -2,6 +2,7 @@ import type { ApprovalTrigger, WorkflowMode } from '../core/config/vocabulary';
 import { approvalTriggers, workflowModes } from '../core/config/vocabulary';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
+import type { StorageSettings } from '../core/store/operationalStore';
 import { CliError, exitCodes } from './exitCodes';
 
 // As node:util parseArgs returns them; no option here is `multiple`, so arrays never occur in practice.
@@ -37,6 +38,19 @@ export interface RunFlags {
   settings: EngineSettings;
 }
 
+/**
+ * `BATON_STORAGE_BACKEND` (sqlite | postgres) and `BATON_POSTGRES_URL`, the CLI's `baton.storage.*`. A URL alone
+ * chooses Postgres: setting it and still getting a private SQLite file would be a silent surprise.
+ */
+export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
+  const url = env.BATON_POSTGRES_URL?.trim() ?? '';
+  const backend = env.BATON_STORAGE_BACKEND?.trim() || (url ? 'postgres' : 'sqlite');
+  if (backend === 'sqlite') return { backend };
+  if (backend !== 'postgres') throw new CliError(`BATON_STORAGE_BACKEND must be sqlite or postgres (got "${backend}")`, exitCodes.usage);
+  if (!url) throw new CliError('BATON_STORAGE_BACKEND is postgres but BATON_POSTGRES_URL is not set: set it to postgres://USER@HOST:PORT/DATABASE (the password in PGPASSWORD or ~/.pgpass)', exitCodes.usage);
+  return { backend, postgresUrl: url };
+}
+
 /** Flags and environment to engine settings; a bad value is a usage error (exit 2). */
 export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
   const endpoint = resolveModelEndpoint(env, {
@@ -63,6 +77,7 @@ export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
       allowCommands: env.BATON_ALLOW_COMMANDS ? env.BATON_ALLOW_COMMANDS.split('\n').map((s) => s.trim()).filter(Boolean) : [],
       checkCommand: checkCommand(flags.check),
       keepWorktrees: flags['keep-worktrees'] === true || ['1', 'true', 'yes'].includes((env.BATON_KEEP_WORKTREES ?? '').toLowerCase()),
+      storage: storageSettings(env),
     },
   };
 }

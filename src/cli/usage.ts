@@ -13,6 +13,7 @@ Usage:
   baton resume <id> | cancel <id> | rollback <id> [--to SNAPSHOT]
   baton rollback <id> --list | --checkpoint ID | --task TASK | --restart
   baton serve [--port N] | doctor | demo
+  baton memory [--json] | memory delete <id>   what earlier workflows taught; forget one entry
 
 Options:
   -h, --help       show this help

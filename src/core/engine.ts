@@ -6,12 +6,14 @@ import { bulkhead } from 'cockatiel';
 import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger, WorkflowMode } from './config/vocabulary';
 import { estimateCost } from './cost/estimate';
+import { rollUpCosts } from './cost/ledger';
+import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
 import { BatonError, errorMessage } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
-import { ConflictWatcher } from './git/conflictScan';
+import { ConflictSchedule } from './git/conflictSchedule';
 import { MergeBlocked } from './git/land';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
 import type { SnapshotRecord } from './git/snapshotRecord';
@@ -25,6 +27,8 @@ import type { ApprovalDecision, ApprovalRequest, IntegrationResult, WorkflowStat
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
+import { routingOutcomes } from './learningMemory';
+import type { LearningMemory, Recollection } from './learningMemory';
 import type { ModelEndpoint } from './modelEndpoint';
 import { resilienceWith } from './resilience/resilienceOptions';
 import type { ResilienceOptions } from './resilience/resilienceOptions';
@@ -50,8 +54,8 @@ export interface EngineOptions {
   allowCommands: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
   pricing: Pricing;
-  lessons?: () => Promise<string[]>;
-  onLessons?: (workflowId: string, lessons: string[]) => Promise<void>;
+  /** What earlier workflows taught: read before a run, written when one ends. */
+  memory?: LearningMemory;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
   /** The project's check, run on the integrated result (e.g. `npm test`); agents.yaml check.command wins. */
@@ -98,8 +102,7 @@ export class Engine {
   private readonly rollbacks: Rollbacks;
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
-  private readonly conflicts: ConflictWatcher | undefined;
-  private readonly scans = new Map<string, { again: boolean; done: Promise<void> }>();
+  private readonly conflicts: ConflictSchedule | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
@@ -116,41 +119,12 @@ export class Engine {
       createModel: options.createModel ?? ((model) => createChatModel(options.endpoint, model, { timeoutMs: resilience.callTimeoutMs + 5_000 })),
       resilience,
     });
-    if (options.predictConflicts !== false) {
-      this.conflicts = new ConflictWatcher(options.repoDir, options.bus);
-      options.bus.on('agent.committed', (e) => this.scheduleConflictScan(e.workflowId));
-    }
-  }
-
-  /**
-   * After an agent commits, predicts conflicts between the workflow's branches, and with new
-   * commits on the user's branch, in the background. Commits that land during a scan are covered
-   * by one more scan, not one each; pairs whose heads did not move are not merged again.
-   */
-  private scheduleConflictScan(workflowId: string): void {
-    const pending = this.scans.get(workflowId);
-    if (pending) {
-      pending.again = true;
-      return;
-    }
-    const scan = { again: true, done: Promise.resolve() };
-    const loop = async () => {
-      while (scan.again) {
-        scan.again = false;
-        const record = await this.options.records.get(workflowId);
-        if (!record || !this.conflicts) return;
-        const branches = await this.workspaces.branchesOf(workflowId);
-        // A prediction that fails (a branch deleted by hand) is retried with the next commit.
-        await this.conflicts.scan(workflowId, branches, { ref: 'HEAD', since: record.baseCommit }).catch(() => undefined);
-      }
-    };
-    scan.done = loop().catch(() => undefined).finally(() => this.scans.delete(workflowId));
-    this.scans.set(workflowId, scan);
+    if (options.predictConflicts !== false) this.conflicts = new ConflictSchedule(options.repoDir, options.bus, this.workspaces, options.records);
   }
 
   /** Resolves when the conflict predictions for the workflow's commits so far have been made. */
   async conflictsSettled(workflowId: string): Promise<void> {
-    await this.scans.get(workflowId)?.done;
+    await this.conflicts?.settled(workflowId);
   }
 
   get bus(): EventBus {
@@ -163,7 +137,7 @@ export class Engine {
    */
   async estimate(task: string): Promise<CostEstimate> {
     const past = (await this.options.records.list()).filter((r) => r.status === 'completed').map((r) => r.costUsd);
-    const lessons = (await this.options.lessons?.()) ?? [];
+    const lessons = (await this.options.memory?.recall(task))?.lessons ?? [];
     return estimateCost({ task, team: this.options.team, model: this.options.endpoint.model, pricing: this.options.pricing, lessons, pastCostsUsd: past });
   }
 
@@ -189,6 +163,8 @@ export class Engine {
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
     await this.restoreSeq(workflowId);
+    // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes.
+    if (record.costUsd > 0) this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries((await this.costs(workflowId)).byTask).map(([t, c]) => [t, c.usd])));
     const graphState = await this.graph.getState(this.config(record));
     this.gateway.setBudget(workflowId, (graphState.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
     const decisions = await this.options.records.decisions(workflowId);
@@ -214,19 +190,25 @@ export class Engine {
       input = new Command({ resume });
       applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
       this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
-    } else if (started.next.length) {
-      // Interrupted by a crash or a cancel: the checkpoint says where to go on.
+    } else if (started.tasks.length) {
+      // Interrupted by a crash or a cancel: the checkpoint says where to go on. `tasks`, not `next`: a node that
+      // finished and saved its writes just before the kill is left out of `next`, yet the step is not over
+      // (LangGraph applies those writes and goes on), so an empty `next` does not mean the graph ended.
       input = null;
-      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${started.next.join(', ')}` });
+      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${[...new Set(started.tasks.map((t) => t.name))].join(', ')}` });
+    } else if (['queued', 'running'].includes(record.status)) {
+      // The graph reached its end but the process died before recording the outcome (a kill between the last
+      // checkpoint and the record's update): the checkpoint holds the whole result, so record it now.
+      return this.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
     } else {
       return this.ended(record);
     }
     const controller = new AbortController();
     this.running.set(workflowId, controller);
-    const lessons = (await this.options.lessons?.()) ?? [];
+    const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
     try {
-      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, lessons) } });
+      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
       return this.stopped(workflowId, e, controller);
     } finally {
@@ -297,6 +279,13 @@ export class Engine {
     return this.rollbacks.run(record, target);
   }
 
+  /** What the workflow spent, per agent, task, model and sub-workflow (from its audit log). */
+  async costs(workflowId: string): Promise<CostRollUp> {
+    await this.record(workflowId);
+    const log = await readAuditLog(auditLogPath(this.options.batonDir, workflowId)).catch(() => ({ events: [] }));
+    return rollUpCosts(log.events);
+  }
+
   /** The points of a workflow's graph history a checkpoint rollback can go back to, oldest first. */
   async checkpoints(workflowId: string): Promise<CheckpointEntry[]> {
     return this.rollbacks.checkpoints(await this.record(workflowId));
@@ -331,7 +320,7 @@ export class Engine {
     return { configurable: { thread_id: record.id }, recursionLimit: 10_000, durability: 'sync' as const };
   }
 
-  private context(record: WorkflowRecord, signal: AbortSignal, lessons: string[]): EngineContext {
+  private context(record: WorkflowRecord, signal: AbortSignal, recollection: Recollection): EngineContext {
     const o = this.options;
     const mode = o.approvals.mode;
     return {
@@ -351,8 +340,10 @@ export class Engine {
         this.bus.emit(record.id, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
         return decision;
       },
-      lessons,
+      lessons: recollection.lessons,
+      trackRecords: recollection.trackRecords,
       check: checkSettings(o.team, o.checkCommand),
+      predicted: this.conflicts && { settled: (id) => this.conflicts!.settled(id), current: (id) => this.conflicts!.watcher.current(id) },
       merge: o.mergeOnApproval !== false,
       signal,
     };
@@ -369,7 +360,7 @@ export class Engine {
     await this.conflictsSettled(workflowId);
     const record = await this.record(workflowId);
     const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
-    await cleanUpWorkflow(this.workspaces, this.conflicts, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
+    await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
   /** The outcome of a workflow that already ended, without announcing it again. */
@@ -426,7 +417,11 @@ export class Engine {
     }
     const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
     const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
-    if (state.lessons?.length) await this.options.onLessons?.(workflowId, state.lessons);
+    await this.options.memory?.learn(workflowId, {
+      task: state.task,
+      outcomes: routingOutcomes(state.plan ?? [], state.results ?? {}, state.assignments ?? {}),
+      retrospective: { lessons: state.lessons ?? [], worked: state.retrospective?.worked ?? [], failed: state.retrospective?.failed ?? [] },
+    });
     const summary = [state.summary, integrationSummary(state)].filter(Boolean).join('\n');
     if (failed.length) {
       const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;

@@ -11,10 +11,10 @@ import { AuditLogRecorder } from './events/auditLogRecorder';
 import { EventBus } from './events/eventBus';
 import { findRepository } from './git/repository';
 import type { ModelEndpoint } from './modelEndpoint';
-import { SqliteCheckpointer } from './store/sqliteCheckpointer';
+import { openOperationalStore } from './store/operationalStore';
+import type { StorageSettings } from './store/operationalStore';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
-import { SqliteLessons } from './store/sqliteLessons';
-import { SqliteWorkflowRecords } from './store/sqliteWorkflowRecords';
+import { SqliteMemory } from './store/sqliteMemory';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
 export interface EngineSettings {
@@ -35,6 +35,8 @@ export interface EngineSettings {
   fallbackModels?: readonly string[];
   /** The demo's scripted model, or a test's. */
   createModel?: (model: string) => BaseChatModel;
+  /** Where workflows and checkpoints live; the repository's SQLite file unless set. */
+  storage?: StorageSettings;
 }
 
 export interface OpenedEngine {
@@ -47,17 +49,25 @@ export interface OpenedEngine {
 
 /**
  * Opens Baton on a repository: finds it, loads .baton/agents.yaml (or the built-in team), opens the
- * SQLite store under .git/baton, and wires the event bus to the audit log. Every error says what
- * to do: a ConfigError for the team file, a BatonError or StoreError for the rest.
+ * SQLite store under .git/baton (and the shared PostgreSQL store when the settings choose it), and wires
+ * the event bus to the audit log. Every error says what to do: a ConfigError for the team file, a
+ * BatonError or StoreError for the rest.
  */
 export async function openEngine(repoDir: string, settings: EngineSettings): Promise<OpenedEngine> {
   const { root, batonDir } = await findRepository(repoDir);
   const { team } = await loadTeamConfig(root);
+  // The SQLite file is opened with either backend: what Baton learned stays in it, per machine, for now.
   const db = SqliteDatabase.open(batonDatabasePath(batonDir));
+  let store;
+  try {
+    store = await openOperationalStore(settings.storage, db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const apiKey = settings.endpoint.apiKey;
   const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
   const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
-  const lessons = new SqliteLessons(db);
   const engine = new Engine({
     repoDir: root,
     batonDir,
@@ -65,8 +75,8 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     endpoint: settings.endpoint,
     createModel: settings.createModel,
     bus,
-    checkpointer: new SqliteCheckpointer(db),
-    records: new SqliteWorkflowRecords(db),
+    checkpointer: store.checkpointer,
+    records: store.records,
     concurrency: settings.concurrency ?? 4,
     requestsPerMinute: settings.requestsPerMinute ?? 60,
     approvals: {
@@ -78,8 +88,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     approveCommand: settings.approveCommand,
     pricing: await Pricing.load(settings.pricing),
     resilience: { fallbackModels: settings.fallbackModels },
-    lessons: async () => lessons.recent(),
-    onLessons: async (workflowId, learned) => lessons.add(workflowId, learned),
+    memory: new SqliteMemory(db),
     checkCommand: settings.checkCommand,
     keepWorktrees: settings.keepWorktrees ?? false,
   });
@@ -88,6 +97,7 @@ export async function openEngine(repoDir: string, settings: EngineSettings): Pro
     close: () => {
       audit.dispose();
       bus.dispose();
+      store.close();
       db.close();
     },
   };

@@ -4,6 +4,7 @@ import type { PriceTable } from '../core/cost/pricing';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { ModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
+import type { StorageSettings } from '../core/store/operationalStore';
 
 /** The endpoint from `baton.model.*` settings, overridden by the environment (DESIGN.md §2). */
 export function modelEndpoint(apiKey: string | undefined): ModelEndpoint {
@@ -17,6 +18,14 @@ export function budgetUsd(): number {
 
 export function workflowMode(): WorkflowMode {
   return vscode.workspace.getConfiguration('baton').get<WorkflowMode>('mode', 'centralized');
+}
+
+/** `baton.storage.*`: the repository's SQLite file, or a PostgreSQL shared by several machines. */
+export function storageSettings(): StorageSettings {
+  const c = vscode.workspace.getConfiguration('baton');
+  return c.get<string>('storage.backend', 'sqlite') === 'postgres'
+    ? { backend: 'postgres', postgresUrl: c.get<string>('storage.postgresUrl', '') }
+    : { backend: 'sqlite' };
 }
 
 /** Everything the engine takes from `baton.*` settings. */
@@ -34,6 +43,7 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     checkCommand: c.get<string>('check.command', '').trim() || undefined,
     keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
+    storage: storageSettings(),
   };
 }
 

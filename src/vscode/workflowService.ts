@@ -4,6 +4,7 @@ import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
 import type { BatonEvent } from '../core/events/events';
 import { readWorkflowHistory } from '../core/events/workflowHistory';
+import { halted } from '../core/liveness';
 import { WebhookNotifier } from '../core/notify/webhookNotifier';
 import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
@@ -64,6 +65,7 @@ export class WorkflowService implements vscode.Disposable {
       const conflicts = new m.ConflictClient(join(this.extensionPath, 'dist', 'server.js'), vscode.Uri.file(opened.repoRoot).toString());
       const sub = opened.engine.bus.on('*', (e) => void conflicts.observe(e).catch((err: unknown) => this.output.warn(`conflict diagnostics: ${String(err)}`)));
       this.cleanupOf(opened).push({ dispose: () => { sub.dispose(); conflicts.dispose(); } });
+      void this.resumeHalted(opened);
       return opened;
     }).catch((e: unknown) => {
       this.opened = undefined;
@@ -174,6 +176,20 @@ export class WorkflowService implements vscode.Disposable {
       this.refreshTimer = undefined;
       void this.refresh();
     }, 100);
+  }
+
+  /**
+   * After a window reload (or a crash of the extension host or a CLI run), the workflows no process
+   * runs any more go on from their last checkpoint, in the background as usual.
+   */
+  private async resumeHalted(opened: OpenedEngine): Promise<void> {
+    for (const r of await opened.engine.list().catch(() => [])) {
+      const state = halted(r);
+      if (!state || this.running.has(r.id)) continue;
+      this.output.info(`${r.id} was ${state} (no process runs it): resuming it from its last checkpoint`);
+      void vscode.window.showInformationMessage(`Baton: "${r.task.slice(0, 60)}" was interrupted; it goes on from its last checkpoint.`);
+      void this.runInBackground(opened, r.id, r.task);
+    }
   }
 
   private async open(factory: () => Promise<OpenedEngine>): Promise<OpenedEngine> {

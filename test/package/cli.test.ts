@@ -29,7 +29,7 @@ describe('the baton CLI bundle (dist/cli.js)', () => {
   it('--help prints the usage with every command and exits 0', () => {
     const r = baton(['--help']);
     assert.equal(r.code, 0);
-    for (const command of ['run', 'status', 'list', 'approve', 'reject', 'resume', 'cancel', 'rollback', 'serve', 'doctor', 'demo']) {
+    for (const command of ['run', 'status', 'list', 'approve', 'reject', 'resume', 'cancel', 'rollback', 'serve', 'doctor', 'demo', 'memory']) {
       assert.match(r.stdout, new RegExp(`baton .*\\b${command}\\b`), command);
     }
   });
@@ -71,6 +71,21 @@ describe('the baton CLI bundle (dist/cli.js)', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /is not inside a git repository[\s\S]*git init/);
     assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('memory lists what was learned on a real repository, and a usage error exits 2', () => {
+    const repo = makeRepo();
+    let r = baton(['memory'], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Nothing learned yet/);
+    r = baton(['memory', '--json'], { cwd: repo });
+    assert.deepEqual(JSON.parse(r.stdout), { lessons: [], agents: [], failures: [] });
+    r = baton(['memory', 'delete'], { cwd: repo });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^baton: "baton memory delete" needs the id of an entry/);
+    r = baton(['memory', 'delete', 'lesson-1'], { cwd: repo });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /There is no memory entry "lesson-1"/);
   });
 
   it('on a Node older than 22.13 it says what is missing and exits 2', function () {

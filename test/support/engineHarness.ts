@@ -7,6 +7,7 @@ import { defaultTeamConfig } from '../../src/core/config/defaultTeam';
 import type { TeamConfig } from '../../src/core/config/teamSchema';
 import type { ApprovalTrigger } from '../../src/core/config/vocabulary';
 import { Pricing } from '../../src/core/cost/pricing';
+import { AuditLogRecorder } from '../../src/core/events/auditLogRecorder';
 import { Engine } from '../../src/core/engine';
 import type { EngineOptions } from '../../src/core/engine';
 import { EventBus } from '../../src/core/events/eventBus';
@@ -35,6 +36,8 @@ export async function makeEngine(repo: string, server: FakeOpenAI, overrides: En
   const bus = new EventBus();
   const events: BatonEvent[] = [];
   bus.on('*', (e) => void events.push(e));
+  // As openEngine wires it: every event in the workflow's audit log (what `baton status` and cost roll-ups read).
+  new AuditLogRecorder(bus, join(repo, '.git', 'baton'), () => ['test-key']);
   const records = overrides.records ?? new MemoryRecords();
   const { approvalMode, require, ...options } = overrides;
   const engine = new Engine({

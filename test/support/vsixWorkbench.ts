@@ -19,10 +19,12 @@ export const vsixPath = resolve(import.meta.dirname, '..', '..', process.env.BAT
 export interface VsixWorkbench {
   page: Page;
   model: FakeOpenAI;
+  /** The workspace folder: a real git repository. */
+  folder: string;
 }
 
 /** Registers mocha hooks for the enclosing describe and returns the fixture they fill. */
-export function useVsixWorkbench(options: { files: Record<string, string>; model?: FakeOpenAIOptions; settings?: Record<string, unknown> }): VsixWorkbench {
+export function useVsixWorkbench(options: { files: Record<string, string>; model?: FakeOpenAIOptions; settings?: Record<string, unknown>; workspaceTrust?: boolean }): VsixWorkbench {
   const fixture = {} as VsixWorkbench;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -30,8 +32,9 @@ export function useVsixWorkbench(options: { files: Record<string, string>; model
   before(async () => {
     assert.ok(existsSync(vsixPath), `${vsixPath} is missing: run \`npm run package\` first`);
     const folder = makeRepo(options.files);
+    fixture.folder = folder;
     fixture.model = await startFakeOpenAI(options.model ?? { rules: [] });
-    server = await startCodeServer({ workspace: folder, vsix: vsixPath, settings: { 'baton.model.baseUrl': fixture.model.baseUrl, ...options.settings } });
+    server = await startCodeServer({ workspace: folder, vsix: vsixPath, settings: { 'baton.model.baseUrl': fixture.model.baseUrl, ...options.settings }, workspaceTrust: options.workspaceTrust });
     browser = await launchChromium();
     fixture.page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await openWorkbench(fixture.page, server.url, folder);

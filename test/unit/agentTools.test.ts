@@ -35,6 +35,13 @@ describe('agent tools: files', () => {
   });
   afterEach(() => rmSync(parent, { recursive: true, force: true }));
 
+  it('abandons a tool call that does not answer within toolTimeoutMs, with an error the model can act on', async () => {
+    // A tool stuck on a hung file system: its promise never settles.
+    const stuck: AgentTool = { ...readFileTool, run: () => new Promise<ToolResult>(() => undefined) };
+    const result = await call(stuck, { path: 'src/a.ts' }, ctx({ toolTimeoutMs: 30 }));
+    assert.match(error(result), /^read_file did not finish within 30 ms and was abandoned: the file system may be slow or hung/);
+  });
+
   describe('read_file', () => {
     it('returns the file exactly as stored', async () => {
       assert.equal(output(await call(readFileTool, { path: 'src/a.ts' })), 'export const a = 1;\nexport const b = 2;\n');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, DeltaChannel, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteCheckpointer } from '../../src/core/store/sqliteCheckpointer';
 import { SqliteDatabase } from '../../src/core/store/sqliteDatabase';
+import { incompressible } from '../support/incompressible';
 
 // How the database grows when every step of a workflow adds 10 KB (a transcript entry, a diff), 200 steps:
 // - references: the Baton way. The 10 KB goes into a table once; the state keeps its id.
@@ -18,15 +18,7 @@ type Variant = 'references' | 'in state' | 'DeltaChannel';
 const entryBytes = 10 * 1024;
 const steps = 200;
 
-function entry(step: number): string {
-  let text = '';
-  let block = createHash('sha256').update(`entry ${step}`).digest();
-  while (text.length < entryBytes) {
-    text += block.toString('base64url');
-    block = createHash('sha256').update(block).digest();
-  }
-  return text.slice(0, entryBytes);
-}
+const entry = (step: number): string => incompressible(`entry ${step}`, entryBytes);
 
 interface Measured {
   variant: Variant;

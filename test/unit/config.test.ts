@@ -88,7 +88,7 @@ describe('team config (.baton/agents.yaml)', () => {
     assert.equal(team.routing.strategy, 'contract-net');
     assert.deepEqual(team.approvals, { require: ['schema', 'budget'], largeChangeFiles: 10 });
     assert.deepEqual(team.feedback, { maxRounds: 3 });
-    assert.deepEqual(team.limits, { maxSteps: 40, timeoutSeconds: 900, maxReactions: 20, maxDepth: 2 });
+    assert.deepEqual(team.limits, { maxSteps: 40, timeoutSeconds: 900, maxReactions: 20, maxDepth: 2, epicBudgetShare: 1 });
     assert.equal(team.mode, undefined);
     assert.deepEqual(team.check, { command: 'npm test', timeoutSeconds: 600, fixRounds: 1 });
   });

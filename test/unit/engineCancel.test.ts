@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { MemorySaver } from '@langchain/langgraph';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
 import { commitsOn, conversation, makeEngine, scriptedTeam } from '../support/engineHarness';
 import { MemoryRecords } from '../support/memoryRecords';
 import { git, makeRepo } from '../support/repoBuilder';
+import { processAlive } from '../../src/core/liveness';
 
 // The kill switch: cancel stops the agents now, and the checkpoint keeps the workflow resumable.
 
@@ -57,4 +59,52 @@ describe('engine: cancel', () => {
     assert.deepEqual(again.of('agent.started').map((e) => e.data.taskId), ['t1']);
     assert.deepEqual(commitsOn(repo, `baton/${id}/coder`), ['Add a (t1, round 1)', 'initial commit']);
   });
+
+  it('stops every agent at once: a model call in flight is aborted and a running command is killed', async () => {
+    const twoPlan = { rationale: 'two at once', tasks: [
+      { id: 't1', title: 'Build', description: 'run the build', capabilities: ['implement'], dependsOn: [], files: [], risks: [] },
+      { id: 't2', title: 'Test', description: 'write a test', capabilities: ['test'], dependsOn: [], files: [], risks: [] },
+    ] };
+    const twoRouting = { assignments: [
+      { taskId: 't1', agentId: 'coder', rationale: 'builds', confidence: 0.9 },
+      { taskId: 't2', agentId: 'tester', rationale: 'tests', confidence: 0.9 },
+    ] };
+    const command = 'echo $$ > build.pid; exec sleep 600';
+    let testerWaits!: () => void;
+    const testerInFlight = new Promise<void>((resolve) => (testerWaits = resolve));
+    server = await startFakeOpenAI({
+      rules: [{
+        name: 'the tester\'s first turn hangs',
+        match: (req) => conversation(req).system.startsWith('Baton agent tester'),
+        reply: () => {
+          testerWaits();
+          return { fault: { kind: 'hang' } };
+        },
+        times: 1,
+      }],
+      fallback: scriptedTeam(twoPlan, twoRouting, { coder: { work: () => [{ name: 'run_command', args: { command } }] } }),
+    });
+    const repo = makeRepo();
+    const h = await makeEngine(repo, server, { allowCommands: [command] });
+    const id = await h.engine.start('build and test');
+    const running = h.engine.run(id);
+    const pidFile = `${repo}/.git/baton/worktrees/${id}/coder/build.pid`;
+    await testerInFlight;
+    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(processAlive(pid), 'the command runs');
+
+    assert.equal(h.engine.cancel(id), true);
+    assert.equal((await running).status, 'cancelled');
+    assert.equal(processAlive(pid), false, 'the command was killed with its agent');
+    await server.waitForIdle(); // the tester's request was aborted: nothing is left in flight
+    assert.equal((await h.engine.status(id)).status, 'cancelled');
+  });
 });
+
+
+/** Waits for a condition the test cannot be told about (a file another process writes), looking every 10 ms. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+

@@ -54,6 +54,20 @@ describe('engine: hierarchical mode', () => {
     assert.match(end.status === 'completed' ? end.summary : '', /t1 "Build the greeting feature" by orchestrator: done/);
     assert.equal(requestsTo(server, 'Baton reflect').length, 1, 'only the top workflow draws lessons');
     assert.deepEqual((await h.engine.status(id)).progress, { done: 2, total: 2 });
+
+    // Costs roll up per agent, task, sub-workflow and workflow, and add up.
+    const costs = await h.engine.costs(id);
+    const sum = (table: Record<string, { usd: number }>) => Object.values(table).reduce((a, b) => a + b.usd, 0);
+    const recorded = (await h.engine.status(id)).costUsd;
+    assert.ok(Math.abs(costs.total.usd - recorded) < 1e-9, `the roll-up matches the workflow's cost: ${costs.total.usd} against ${recorded}`);
+    assert.ok(Math.abs(sum(costs.byAgent) - costs.total.usd) < 1e-9);
+    assert.deepEqual(Object.keys(costs.byAgent).sort(), ['coder', 'documenter', 'orchestrator', 'reviewer', 'tester'].filter((a) => a in costs.byAgent));
+    assert.deepEqual(Object.keys(costs.bySubWorkflow), ['t1']);
+    const epic = costs.bySubWorkflow.t1!;
+    const inEpic = ['t1', 't1-s1', 't1-s2'].reduce((a, t) => a + (costs.byTask[t]?.usd ?? 0), 0);
+    assert.ok(Math.abs(epic.usd - inEpic) < 1e-9, 'the sub-workflow is its tasks and its own orchestrator calls');
+    assert.ok((costs.byTask.t1?.calls ?? 0) >= 2, 'the sub-orchestrator\'s plan and routing count against the epic');
+    assert.ok(epic.usd > 0 && epic.usd < costs.total.usd);
   });
 
   it('stops nesting at limits.maxDepth: there an epic is an ordinary task', async () => {
@@ -95,4 +109,35 @@ describe('engine: hierarchical mode', () => {
     assert.equal(requestsTo(server, 'Baton analyze').length, 2, 'the sub-workflow went on from its checkpoint');
     assert.deepEqual(h.of('approval.requested').map((e) => e.data.approvalId), ['t1-s1-after-r1']);
   });
+
+  it('gives an epic its own allowance inside the budget (limits.epicBudgetShare): it stops to ask when that is spent', async () => {
+    // A first run measures what the epic's own planning and its first task cost.
+    const team = teamWith();
+    server = await startFakeOpenAI({ fallback: scriptedTeam(byEpic, routeByCapability(team), agents) });
+    const probe = await makeEngine(makeRepo(), server, { team });
+    const probeId = await probe.engine.start('build greetings', { mode: 'hierarchical', budgetUsd: 100 });
+    assert.equal((await probe.engine.run(probeId)).status, 'completed');
+    const c = (await probe.engine.costs(probeId)).byTask;
+    const allowance = c.t1!.usd + c['t1-s1']!.usd / 2; // enough to plan and start, not for the second task
+    await server.close();
+
+    const share = 0.1;
+    const capped = teamWith({ limits: { epicBudgetShare: share } });
+    server = await startFakeOpenAI({ fallback: scriptedTeam(byEpic, routeByCapability(capped), agents) });
+    const h = await makeEngine(makeRepo(), server, { team: capped });
+    const id = await h.engine.start('build greetings', { mode: 'hierarchical', budgetUsd: allowance / share });
+    const first = await h.engine.run(id);
+    assert.equal(first.status, 'paused', JSON.stringify(first));
+    const asked = first.status === 'paused' ? first.approvals : [];
+    assert.deepEqual(asked.map((a) => a.trigger), ['budget']);
+    assert.match(asked[0]!.reason, /^Epic t1's sub-workflow has spent \$\d+\.\d\d of its \$\d+\.\d\d allowance/);
+    assert.deepEqual(started(h), ['t1-s1:coder'], 'the epic stopped before its second task');
+    assert.equal(h.of('budget.exceeded').length, 0, 'the workflow\'s own budget is far from spent');
+
+    await h.engine.decide(id, asked[0]!.approvalId, 'approve');
+    const end = await h.engine.run(id);
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    assert.deepEqual(started(h), ['t1-s1:coder', 't1-s2:tester', 't2:documenter']);
+  });
 });
+

@@ -3,18 +3,11 @@ import { ProcessHost } from '../../src/core/git/processHost';
 import type { ExecRequest } from '../../src/core/git/processHost';
 import { runGit } from '../../src/core/git/gitRunner';
 import { makeRepo } from '../support/repoBuilder';
+import { processAlive } from '../../src/core/liveness';
 
 const request = (file: string, args: string[], more: Partial<ExecRequest> = {}): ExecRequest =>
   ({ file, args, cwd: process.cwd(), env: process.env, timeoutMs: 60_000, maxBuffer: 1024 * 1024, ...more });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ProcessHost (git started from a small helper process)', () => {
   let host: ProcessHost;
@@ -59,7 +52,7 @@ describe('ProcessHost (git started from a small helper process)', () => {
     const next = await host.exec(request('/bin/sh', ['-c', 'echo $PPID']));
     assert.equal(next.error, undefined);
     assert.notEqual(Number(next.stdout), pid);
-    assert.equal(alive(pid), false);
+    assert.equal(processAlive(pid), false);
   });
 
   it('is what runGit uses, and git errors still say what failed', async () => {

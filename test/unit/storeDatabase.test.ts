@@ -113,7 +113,7 @@ describe('store: SQLite database', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       assert.throws(
         () => SqliteDatabase.open(path),
-        storeError('not-a-database', /baton\.db is not a usable Baton database \(SQLite: file is not a database\)\. Baton left the file as it is\. Move it aside/),
+        storeError('not-a-database', /baton\.db is damaged or is not a Baton database \(SQLite: file is not a database\)\. Baton left the file as it is and wrote nothing over it\. .* move it aside/),
       );
     }
     assert.ok(readFileSync(path).equals(garbage), 'the file changed');

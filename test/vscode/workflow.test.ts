@@ -30,6 +30,21 @@ function until(api: BatonApi, id: string, statuses: WorkflowSummary['status'][])
   });
 }
 
+/** Resolves once the workflow waits for an approval with this trigger (the agents' work done: 'merge'). */
+function untilApproval(api: BatonApi, id: string, trigger: string): Promise<WorkflowSummary> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const w = api.workflows().find((x) => x.id === id);
+      if (w?.status === 'waiting' && w.approvals?.some((a) => a.trigger === trigger)) {
+        sub.dispose();
+        resolve(w);
+      }
+    };
+    const sub = api.onDidChangeWorkflows(check);
+    check();
+  });
+}
+
 describe('workflows from VS Code (the engine in the extension host)', () => {
   let server: FakeOpenAI;
   let api: BatonApi;
@@ -51,6 +66,7 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
   });
 
   it('"Baton: Start Workflow" runs agents on their own branches and stops at the risky step; approving finishes it', async () => {
+    const before = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root(), encoding: 'utf8' }).trim();
     const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script' });
     assert.match(id, /^wf-/);
     const waiting = await until(api, id, ['waiting', 'failed']);
@@ -58,14 +74,21 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     assert.ok(waiting.agents.some((a) => a.id === 'coder' && a.status === 'done'));
     const approvalsBefore = server.requests.length;
     await vscode.commands.executeCommand('baton.approve', { workflowId: id });
+    // The agents are done: their merged work waits for its own approval before it lands on the user's branch.
+    await untilApproval(api, id, 'merge');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root(), encoding: 'utf8' }).trim();
+    assert.match(git('log', '--format=%s', `baton/${id}/integration`), /Add a script \(t2, round 1\)/);
+    // Only the test's own workspace setting (.vscode/settings.json) differs from the commit.
+    const changes = () => git('status', '--porcelain').split('\n').filter((l) => l && !l.endsWith('.vscode/'));
+    assert.deepEqual(changes(), [], 'the user\'s working tree is untouched before the merge is approved');
+    await vscode.commands.executeCommand('baton.approve', { workflowId: id });
     const done = await until(api, id, ['completed', 'failed']);
     assert.equal(done.status, 'completed');
-    assert.ok(server.requests.length > approvalsBefore, 'the workflow went on after the approval');
-    const log = execFileSync('git', ['log', '--format=%s', `baton/${id}/coder`], { cwd: root(), encoding: 'utf8' });
-    assert.match(log, /Add a script \(t2, round 1\)/);
-    // Only the test's own workspace setting (.vscode/settings.json) differs from the commit.
-    const changes = execFileSync('git', ['status', '--porcelain'], { cwd: root(), encoding: 'utf8' }).split('\n').filter((l) => l && !l.endsWith('.vscode/'));
-    assert.deepEqual(changes, [], 'the user\'s working tree is untouched');
+    assert.ok(server.requests.length > approvalsBefore, 'the workflow went on after the approvals (its retrospective)');
+    assert.match(git('log', '--format=%s', 'HEAD'), /Add a script \(t2, round 1\)/, 'landed on the user\'s branch');
+    assert.deepEqual(changes(), [], 'and the working tree follows it cleanly');
+    // The next tests start from the repository as it was, so their agents have something to change.
+    git('reset', '--hard', '--quiet', before);
   });
 
   it('"Baton: Roll Back…" puts the agent branches and the workflow back at a snapshot; resuming goes on', async () => {
@@ -79,6 +102,8 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     await vscode.commands.executeCommand('baton.resume', { workflowId: id });
     await until(api, id, ['waiting']);
     await vscode.commands.executeCommand('baton.approve', { workflowId: id });
+    await untilApproval(api, id, 'merge');
+    await vscode.commands.executeCommand('baton.reject', { workflowId: id, reason: 'keep it on its branch' });
     assert.equal((await until(api, id, ['completed', 'failed'])).status, 'completed');
   });
 
@@ -86,8 +111,12 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     const id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'add a helper and a script, again' });
     await until(api, id, ['waiting']);
     await vscode.commands.executeCommand('baton.reject', { workflowId: id, reason: 'no manifest changes' });
+    // t1's work is still there to merge; that is declined too, and the workflow ends.
+    await untilApproval(api, id, 'merge');
+    await vscode.commands.executeCommand('baton.reject', { workflowId: id, reason: 'not now' });
     const done = await until(api, id, ['completed', 'failed', 'cancelled']);
     assert.equal(done.status, 'completed');
+    assert.doesNotMatch(execFileSync('git', ['log', '--format=%s', 'HEAD'], { cwd: root(), encoding: 'utf8' }), /\(t2, round 1\)/, 'the rejected step never reached the user\'s branch');
   });
 
   it('"Baton: Try the Demo" runs the scripted demo without a key', async () => {

@@ -4,6 +4,7 @@ import { resolveModelEndpoint } from '../../core/modelEndpoint';
 import type { CheckStatus } from '../../core/doctor';
 import { exitCodes } from '../exitCodes';
 import type { CliIo } from '../program';
+import { storageSettings } from '../settings';
 
 const marks: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
@@ -13,6 +14,7 @@ export async function doctorCommand(values: { repo?: string | boolean; json?: st
     host: 'cli',
     repoDir: resolve(io.cwd, typeof values.repo === 'string' ? values.repo : '.'),
     ...resolveModelEndpoint(io.env),
+    storage: storageSettings(io.env),
   });
   if (values.json) {
     for (const c of checks) io.stdout.write(`${JSON.stringify(c)}\n`);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { openEngine } from '../../core/openEngine';
 import type { OpenedEngine } from '../../core/openEngine';
 import { describeEstimate } from '../../core/cost/estimate';
+import type { CostRollUp } from '../../core/cost/ledger';
 import { defaultBudgetUsd } from '../../core/engine';
 import { canAsk, confirm } from '../prompt';
 import type { RollbackTarget } from '../../core/rollbacks';
@@ -13,7 +14,7 @@ import type { CliIo } from '../program';
 import { runFlags } from '../settings';
 import type { Flags } from '../settings';
 import { drive, printEvents } from './run';
-import { processAlive } from '../processAlive';
+import { halted, processAlive } from '../../core/liveness';
 
 async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine) => Promise<T>): Promise<T> {
   const repo = resolve(io.cwd, typeof flags.repo === 'string' ? flags.repo : '.');
@@ -76,12 +77,28 @@ function detach(opened: OpenedEngine, id: string, approve: string, io: CliIo): n
   return exitCodes.completed;
 }
 
+/** Spend per agent, task and sub-workflow, biggest first, as `baton status` prints it. */
+function describeCosts(c: CostRollUp): string {
+  if (!c.total.calls) return '';
+  const money = (n: number) => `$${n.toFixed(4)}`;
+  const lines = (title: string, table: Record<string, CostRollUp['total']>) => {
+    const rows = Object.entries(table).sort((a, b) => b[1].usd - a[1].usd);
+    return rows.length ? `  ${title}: ${rows.map(([k, v]) => `${k} ${money(v.usd)} (${v.calls} call${v.calls === 1 ? '' : 's'})`).join(', ')}\n` : '';
+  };
+  const estimated = c.total.estimatedUsd > 0 ? `, of which ${money(c.total.estimatedUsd)} counted locally (no usage from the API)` : '';
+  return `  spent ${money(c.total.usd)} in ${c.total.calls} model calls (${c.total.promptTokens + c.total.completionTokens} tokens)${estimated}\n` +
+    lines('by agent', c.byAgent) + lines('by task', c.byTask) + lines('by sub-workflow', c.bySubWorkflow);
+}
+
 function describeRecord(r: WorkflowRecord): string {
+  const halt = halted(r);
   return [
-    `${r.id}  ${r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
+    `${r.id}  ${halt ?? r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
     `  task: ${r.task}`,
     `  mode: ${r.mode}, started ${r.createdAt}, updated ${r.updatedAt}`,
-    ...(r.currentStep ? [`  now: ${r.currentStep}`] : []),
+    ...(r.currentStep && !halt ? [`  now: ${r.currentStep}`] : []),
+    ...(halt === 'interrupted' ? [`  no process runs it any more (a crash or a kill); go on from its last checkpoint with: baton resume ${r.id}`] : []),
+    ...(halt === 'not started' ? [`  it never got to its first step; start it with: baton resume ${r.id}`] : []),
     ...(r.error ? [`  error: ${r.error}`] : []),
   ].join('\n');
 }
@@ -90,8 +107,9 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   return withEngine(flags, io, async ({ engine }) => {
     const record = await engine.status(id);
     const approvals = await engine.pendingApprovals(id);
-    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, pendingApprovals: approvals })}\n`);
-    else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}`);
+    const costs = await engine.costs(id);
+    if (flags.json) io.stdout.write(`${JSON.stringify({ ...record, resumable: halted(record) !== undefined, pendingApprovals: approvals, costs })}\n`);
+    else io.stdout.write(`${describeRecord(record)}\n${approvals.map((p) => `  pending approval ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}${approvals.length ? '\n' : ''}${describeCosts(costs)}`);
     return exitCodes.completed;
   });
 }
@@ -99,9 +117,12 @@ export function statusCommand(id: string, flags: Flags, io: CliIo): Promise<numb
 export function listCommand(flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async ({ engine }) => {
     const all = await engine.list();
-    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify(r)}\n`);
+    if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify({ ...r, resumable: halted(r) !== undefined })}\n`);
     else if (!all.length) io.stdout.write('No workflows yet. Start one with: baton run "<task>"\n');
-    else for (const r of all) io.stdout.write(`${r.id}  ${r.status.padEnd(9)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+    else {
+      for (const r of all) io.stdout.write(`${r.id}  ${(halted(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+      if (all.some((r) => halted(r))) io.stdout.write('Go on with an interrupted or not started workflow with: baton resume <id>\n');
+    }
     return exitCodes.completed;
   });
 }

@@ -11,7 +11,7 @@ import { decisionBody, idPattern, startWorkflowBody } from './requests';
 import { workflowStatus } from './statusView';
 import { WorkflowTracker } from './workflowTracker';
 import type { TrackerLimits } from './workflowTracker';
-import { processAlive } from '../processAlive';
+import { processAlive } from '../../core/liveness';
 
 export interface ApiServerOptions {
   engine: Engine;

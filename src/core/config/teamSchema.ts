@@ -90,6 +90,11 @@ export const teamFileSchema = z
         maxReactions: z.int().min(0, { error: 'maxReactions must be 0 or more' }).default(20),
         /** Hierarchical mode: how deep epics may nest; also the longest chain of handoffs. */
         maxDepth: z.int().min(1, { error: 'maxDepth must be at least 1' }).max(5, { error: 'maxDepth may be at most 5' }).default(2),
+        /**
+         * Hierarchical mode: the share of the workflow's budget each epic's sub-workflow may spend on its
+         * own before it stops to ask (its allowance, inside the parent's budget); 1 gives it no allowance of its own.
+         */
+        epicBudgetShare: z.number().gt(0, { error: 'epicBudgetShare must be more than 0' }).max(1, { error: 'epicBudgetShare may be at most 1 (the whole budget)' }).default(1),
       })
       .prefault({}),
     /** Run after integration (e.g. `npm test`); a failure sends the work back to the agents. */

@@ -1,8 +1,6 @@
 import type { FileConflict } from './conflicts';
-import { gitOut, runGit } from './gitRunner';
-import type { GitRun } from './gitRunner';
+import { runGit, runShell } from './gitRunner';
 import { parseDiffHunks, parseNulList } from './mergeTreeParse';
-import type { Workspace } from './workspaces';
 
 /** A branch that could not be merged into the integration branch: the files git could not merge. */
 export interface MergeRefusal {
@@ -19,34 +17,52 @@ export interface IntegrationMerge {
   refused: MergeRefusal[];
 }
 
+// The merges are made in git's object store, without a working tree: `merge-tree --write-tree` per
+// branch onto the result so far, `commit-tree` for each merge commit, all in one shell so the
+// engine starts one process. Lines out: "M <branch>" merged, "S <branch>" nothing new (its tip is
+// already in), "R <branch>" refused followed by "F <file>" lines, and "H <sha>" the final head.
+const mergeScript = `
+base=$1; shift; head=$base
+for b in "$@"; do
+  tip=$(git rev-parse --verify --quiet "$b^{commit}") || { echo "S $b"; continue; }
+  if [ "$(git merge-base "$head" "$tip")" = "$tip" ]; then echo "S $b"; continue; fi
+  out=$(git merge-tree --write-tree --name-only --no-messages "$head" "$tip"); code=$?
+  if [ $code -eq 0 ]; then
+    head=$(git commit-tree "$(printf '%s\\n' "$out" | head -n 1)" -p "$head" -p "$tip" -m "Integrate $b") || exit 2
+    echo "M $b"
+  elif [ $code -eq 1 ]; then
+    echo "R $b"; printf '%s\\n' "$out" | tail -n +2 | sed 's/^/F /'
+  else exit 2; fi
+done
+echo "H $head"`;
+
 /**
- * Merges `branches` one by one into the integration worktree (reset to the base beforehand, see
- * AgentWorkspaces.integrationWorkspace). A branch that conflicts with what is already merged is
- * left out and reported; the merge is aborted, never left half-done. Branches with no commit of
- * their own are skipped: there is nothing of theirs to integrate.
+ * Merges `branches` one after another onto `base`, in git's object store (no checkout), and
+ * returns the resulting head. A branch that conflicts with what is already merged is left out and
+ * reported; branches with nothing of their own since the base are skipped. Nothing is written to a
+ * ref or a working tree here: the caller moves the integration branch.
  */
-export async function mergeBranches(ws: Workspace, base: string, branches: readonly string[], signal?: AbortSignal): Promise<IntegrationMerge> {
-  const run: GitRun = { cwd: ws.path, signal };
+export async function mergeBranches(repoDir: string, base: string, branches: readonly string[], signal?: AbortSignal): Promise<IntegrationMerge> {
+  const sorted = [...branches].sort();
+  const out = await runShell(mergeScript, [base, ...sorted], { cwd: repoDir, signal });
   const merged: string[] = [];
   const refused: MergeRefusal[] = [];
-  const changed = new Map<string, string[]>();
-  for (const branch of [...branches].sort()) {
-    const files = await changedFiles(ws.path, base, branch, signal);
-    if (!files.length && (await gitOut(['rev-parse', branch], run)) === base) continue;
-    changed.set(branch, files);
-    const r = await runGit(['merge', '--no-ff', '--no-edit', '--quiet', '--no-verify', '-m', `Integrate ${branch}`, branch], { ...run, okCodes: [1, 2] });
-    if (r.code === 0) {
-      merged.push(branch);
-      continue;
-    }
-    const unmerged = parseNulList((await runGit(['diff', '-z', '--name-only', '--diff-filter=U'], run)).stdout);
-    await runGit(['merge', '--abort'], { ...run, okCodes: [128] });
-    await runGit(['reset', '--hard', '--quiet', 'HEAD'], run);
-    const conflicted = unmerged.length ? unmerged : files;
-    const others = merged.filter((m) => (changed.get(m) ?? []).some((f) => conflicted.includes(f)));
-    refused.push({ branch, with: others.length ? others : [...merged], files: conflicted });
+  let head = base;
+  for (const line of out.stdout.split('\n').filter(Boolean)) {
+    const [kind, rest = ''] = [line.slice(0, 1), line.slice(2)];
+    if (kind === 'M') merged.push(rest);
+    else if (kind === 'R') refused.push({ branch: rest, with: [], files: [] });
+    else if (kind === 'F') refused.at(-1)?.files.push(rest);
+    else if (kind === 'H') head = rest;
   }
-  return { head: await gitOut(['rev-parse', 'HEAD'], run), merged, refused };
+  for (const r of refused) {
+    // The other side: merged branches that change the same files (one diff each, on this rare path).
+    const others: string[] = [];
+    for (const m of merged) if ((await changedFiles(repoDir, base, m, signal)).some((f) => r.files.includes(f))) others.push(m);
+    if (!r.files.length) r.files.push(...(await changedFiles(repoDir, base, r.branch, signal)));
+    r.with = others.length ? others : [...merged];
+  }
+  return { head, merged, refused };
 }
 
 /** The files a branch changes since the base, repository-relative. */

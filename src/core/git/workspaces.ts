@@ -253,6 +253,13 @@ export class AgentWorkspaces {
     return found.code === 0 ? found.stdout.trim() : undefined;
   }
 
+  /** Points baton/<workflow>/integration at `sha` (made by mergeBranches); returns the branch name. */
+  async setIntegrationHead(workflowId: string, sha: string): Promise<string> {
+    const branch = branchName(workflowId, integrationName);
+    await this.repoLock.run(() => runGit(['update-ref', `refs/heads/${branch}`, sha], { cwd: this.repoDir }));
+    return branch;
+  }
+
   /**
    * The scratch worktree where a workflow's finished branches are merged together, on branch
    * baton/<workflow>/integration, reset to `base`: each integration starts again from the base.

@@ -3,6 +3,7 @@ import type { TeamConfig } from '../config/teamSchema';
 import type { ApprovalTrigger } from '../config/vocabulary';
 import type { EventBus } from '../events/eventBus';
 import type { AgentWorkspaces } from '../git/workspaces';
+import type { AgentTrackRecord } from '../learningMemory';
 import type { ModelGateway } from '../models/modelGateway';
 import type { CheckSettings } from './checkRun';
 import type { ApprovalDecision, ApprovalRequest } from './state';
@@ -33,11 +34,22 @@ export interface EngineContext {
   approveCommand?: (command: string, agentId: string, taskId: string) => Promise<boolean>;
   /** Decides an approval without a person when the policy says so. */
   decideByPolicy?: (request: ApprovalRequest) => ApprovalDecision | undefined;
+  /** Lessons from earlier workflows, the most relevant to this task first. */
   lessons: string[];
   /** The project's check, run on the integrated result; none: integration only merges. */
   check?: CheckSettings;
+  /**
+   * The conflicts predicted between the agents' branches after their commits (absent when prediction
+   * is off): integration waits for the last predictions and does not announce a textual conflict twice.
+   */
+  predicted?: {
+    settled(workflowId: string): Promise<void>;
+    current(workflowId: string): readonly { kind: string; branches: readonly string[]; file: { path: string } }[];
+  };
   /** Ask to merge the integrated result into the user's branch (the 'merge' approval), then land it. */
   merge: boolean;
+  /** How each agent fared with each kind of task on this repository: routing reads it. */
+  trackRecords: AgentTrackRecord[];
   signal: AbortSignal;
 }
 

@@ -1,10 +1,14 @@
 import type { AgentConfig } from '../config/teamSchema';
+import type { AgentTrackRecord, Recollection } from '../learningMemory';
 import type { PlannedTask } from './schemas';
 import type { TaskInput } from './state';
 
 // Every prompt Baton sends, in one place. The first line of each names its purpose ("Baton
 // analyze:", "Baton route:"...) so logs, the fake test server and the demo's scripted model can
 // tell the calls apart.
+
+/** What routing reads from the learning memory. */
+export type RoutingMemory = Pick<Recollection, 'lessons' | 'trackRecords'>;
 
 export interface AnalyzeScope {
   /** Hierarchical mode, below maxDepth: the plan may mark large tasks as epics. */
@@ -30,20 +34,31 @@ export function analyzePrompt(task: string, team: AgentConfig[], lessons: string
   };
 }
 
-export function routePrompt(tasks: PlannedTask[], team: AgentConfig[]): { system: string; user: string } {
+/** "coder: implement 3/4, test 0/2" per agent: how earlier tasks of each kind turned out. */
+export function describeTrackRecords(records: readonly AgentTrackRecord[]): string {
+  const byAgent = new Map<string, string[]>();
+  for (const r of records) byAgent.set(r.agentId, [...(byAgent.get(r.agentId) ?? []), `${r.taskKind} ${r.succeeded}/${r.succeeded + r.failed}`]);
+  return [...byAgent].map(([agent, kinds]) => `${agent}: ${kinds.join(', ')}`).join('; ');
+}
+
+export function routePrompt(tasks: PlannedTask[], team: AgentConfig[], memory: RoutingMemory = { lessons: [], trackRecords: [] }): { system: string; user: string } {
+  const records = memory.trackRecords.filter((r) => team.some((a) => a.id === r.agentId));
   return {
     system: [
       'Baton route: assign each task to the one agent of the team whose role and capabilities fit it best, and say why in one sentence.',
       'Only use agent ids from the team. Every task gets exactly one agent.',
       `The team: ${team.map((a) => `${a.id}: ${a.role} [${a.capabilities.join(', ')}]`).join('; ')}.`,
+      ...(records.length ? [`Track record on this repository (tasks succeeded/done, by kind): ${describeTrackRecords(records)}. Prefer agents that succeeded at this kind of task.`] : []),
+      ...(memory.lessons.length ? [`Lessons from earlier workflows on this repository: ${memory.lessons.join(' | ')}`] : []),
     ].join('\n'),
     user: `Tasks:\n${tasks.map((t) => `- ${t.id}: ${t.title} (needs ${t.capabilities.join(', ')})`).join('\n')}`,
   };
 }
 
-export function bidPrompt(task: PlannedTask, agent: AgentConfig): { system: string; user: string } {
+export function bidPrompt(task: PlannedTask, agent: AgentConfig, record?: AgentTrackRecord): { system: string; user: string } {
+  const history = record ? ` On this repository you succeeded at ${record.succeeded} of ${record.succeeded + record.failed} ${record.taskKind} task(s).` : '';
   return {
-    system: `Baton bid: you are ${agent.id}, ${agent.role} Your capabilities: ${agent.capabilities.join(', ')}. Rate honestly how well you fit the task.`,
+    system: `Baton bid: you are ${agent.id}, ${agent.role} Your capabilities: ${agent.capabilities.join(', ')}.${history} Rate honestly how well you fit the task.`,
     user: `Task ${task.id}: ${task.title}\n${task.description}`,
   };
 }

@@ -20,6 +20,8 @@ export interface TaskResult {
   commit?: string;
   rounds: number;
   error?: string;
+  /** What kind of failure (timeout, max-steps, model, config...), for the learning memory. */
+  errorKind?: string;
   handoffs?: HandoffMessage[];
   /** Set while status is needs-approval. */
   approval?: ApprovalRequest;
@@ -124,6 +126,8 @@ export const WorkflowState = Annotation.Root({
   chains: Annotation<Record<string, string[]>>({ reducer: merge, default: () => ({}) }),
   /** The budget in force; an approved budget stop raises it. */
   budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  /** A sub-workflow's own allowance inside the parent's budget (limits.epicBudgetShare); 0: none. */
+  allowanceUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
   /** How many snapshots (refs/baton/snapshots/<workflow>/<n>) the workflow has made. */
   snapshots: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
@@ -131,6 +135,8 @@ export const WorkflowState = Annotation.Root({
   landed: Annotation<Landing | undefined>({ reducer: (_a, b) => b, default: () => undefined }),
   /** The reflect step's lessons, kept for later workflows on the repository. */
   lessons: Annotation<string[]>({ reducer: (_a, b) => b, default: () => [] }),
+  /** The rest of the reflect step's retrospective: what worked and what failed, for the learning memory. */
+  retrospective: Annotation<{ worked: string[]; failed: string[] }>({ reducer: (_a, b) => b, default: () => ({ worked: [], failed: [] }) }),
 });
 
 export type WorkflowStateType = typeof WorkflowState.State;
@@ -160,4 +166,6 @@ export interface ApprovalInput {
   workflowId: string;
   request: ApprovalRequest;
   budgetUsd?: number;
+  /** Set for a sub-workflow's allowance stop: approving doubles the allowance, not the budget. */
+  allowanceUsd?: number;
 }

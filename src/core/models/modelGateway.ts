@@ -48,6 +48,7 @@ export interface GatewayOptions {
 export class ModelGateway {
   private readonly models = new Map<string, BaseChatModel>();
   private readonly spent = new Map<string, number>();
+  private readonly spentByTask = new Map<string, Map<string, number>>();
   private readonly budgets = new Map<string, number>();
   /** Servers without json_schema support answer 400; after one such answer Baton uses tool calling. */
   private jsonSchemaSupported = true;
@@ -65,6 +66,21 @@ export class ModelGateway {
   /** Restores a workflow's spend after a restart, so budgets hold across resumes. */
   restoreSpend(workflowId: string, usd: number): void {
     this.spent.set(workflowId, usd);
+  }
+
+  /**
+   * What an epic's sub-workflow has spent: the calls made for the epic itself (its orchestrator) and
+   * for its tasks, whose ids start with the epic's (`t1-...`, see analyze).
+   */
+  spentIn(workflowId: string, epicId: string): number {
+    let usd = 0;
+    for (const [taskId, spent] of this.spentByTask.get(workflowId) ?? []) if (taskId === epicId || taskId.startsWith(`${epicId}-`)) usd += spent;
+    return usd;
+  }
+
+  /** Restores per-task spend after a restart (from the audit log), so sub-workflow allowances hold too. */
+  restoreTaskSpend(workflowId: string, byTask: Record<string, number>): void {
+    if (!this.spentByTask.has(workflowId)) this.spentByTask.set(workflowId, new Map(Object.entries(byTask)));
   }
 
   async chat(ctx: CallContext, messages: BaseMessage[], tools?: ToolDefinition[], callOptions: Record<string, unknown> = {}): Promise<AIMessage> {
@@ -132,6 +148,11 @@ export class ModelGateway {
     const usd = this.options.pricing.usd(model, promptTokens, completionTokens);
     const totalUsd = this.spentUsd(ctx.workflowId) + usd;
     this.spent.set(ctx.workflowId, totalUsd);
+    if (ctx.taskId) {
+      const byTask = this.spentByTask.get(ctx.workflowId) ?? new Map<string, number>();
+      byTask.set(ctx.taskId, (byTask.get(ctx.taskId) ?? 0) + usd);
+      this.spentByTask.set(ctx.workflowId, byTask);
+    }
     this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
     this.watchBudget(ctx.workflowId, totalUsd - usd, totalUsd);
   }

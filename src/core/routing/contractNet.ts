@@ -1,6 +1,8 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { AgentConfig } from '../config/teamSchema';
 import { BatonError, errorMessage } from '../errors';
+import { successRate, taskKindOf } from '../learningMemory';
+import type { AgentTrackRecord } from '../learningMemory';
 import type { CallContext, ModelGateway } from '../models/modelGateway';
 import { bidPrompt } from '../graph/prompts';
 import { bidSchema } from '../graph/schemas';
@@ -20,16 +22,22 @@ export interface ScoredBid {
 // (costly) run, loses ties.
 const weights = { fit: 0.6, load: 0.25, cost: 0.15 };
 
-export function scoreBid(fit: number, load: number, expectedSteps: number, maxSteps: number): number {
-  return weights.fit * fit + weights.load * (1 / (1 + load)) + weights.cost * (1 - Math.min(expectedSteps, maxSteps) / maxSteps);
+// What an agent did before with this kind of task counts for this much of the score, once it has tried a few:
+// a bid is the model's opinion of itself, the track record is what happened.
+const experienceWeight = 0.3;
+
+export function scoreBid(fit: number, load: number, expectedSteps: number, maxSteps: number, pastSuccess?: number): number {
+  const score = weights.fit * fit + weights.load * (1 / (1 + load)) + weights.cost * (1 - Math.min(expectedSteps, maxSteps) / maxSteps);
+  return pastSuccess === undefined ? score : (1 - experienceWeight) * score + experienceWeight * pastSuccess;
 }
 
 /**
  * Contract-net routing: for each task, the agents whose capabilities touch it bid (fit and
  * expected steps from the model, load from the assignments so far) and the best score wins.
- * Bidders of one task are asked in parallel.
+ * Bidders of one task are asked in parallel. An agent's past success with the task's kind (from the learning
+ * memory) is told to it when it bids and weighs in its score.
  */
-export async function routeByBids(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[], maxSteps: number): Promise<{ assignments: Record<string, Assignment>; bids: Record<string, ScoredBid[]> }> {
+export async function routeByBids(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[], maxSteps: number, trackRecords: readonly AgentTrackRecord[] = []): Promise<{ assignments: Record<string, Assignment>; bids: Record<string, ScoredBid[]> }> {
   const load = new Map<string, number>(team.map((a) => [a.id, 0]));
   const assignments: Record<string, Assignment> = {};
   const allBids: Record<string, ScoredBid[]> = {};
@@ -37,11 +45,15 @@ export async function routeByBids(gateway: ModelGateway, call: CallContext, task
     const needs = task.capabilities.map((c) => c.toLowerCase());
     const bidders = team.filter((a) => a.capabilities.some((c) => needs.includes(c)));
     const candidates = bidders.length ? bidders : team;
+    const kind = taskKindOf(task);
     const settled = await Promise.allSettled(candidates.map(async (agent) => {
-      const prompt = bidPrompt(task, agent);
+      const record = trackRecords.find((r) => r.agentId === agent.id && r.taskKind === kind);
+      const prompt = bidPrompt(task, agent, record);
       const bid = await gateway.structured({ ...call, agentId: agent.id, model: agent.model }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], bidSchema, 'bid');
       const l = load.get(agent.id) ?? 0;
-      return { agentId: agent.id, fit: bid.fit, load: l, expectedSteps: bid.expectedSteps, note: bid.note, score: scoreBid(bid.fit, l, bid.expectedSteps, maxSteps) };
+      const past = record && successRate(record);
+      const note = past === undefined ? bid.note : `${bid.note} (${record!.succeeded}/${record!.succeeded + record!.failed} ${kind} tasks succeeded before)`;
+      return { agentId: agent.id, fit: bid.fit, load: l, expectedSteps: bid.expectedSteps, note, score: scoreBid(bid.fit, l, bid.expectedSteps, maxSteps, past) };
     }));
     if (call.signal?.aborted) throw new BatonError('The workflow was cancelled.', undefined, 'cancelled');
     // A bidder whose model fails simply does not bid; only when nobody could bid does routing fail.

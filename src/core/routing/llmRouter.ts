@@ -3,6 +3,7 @@ import type { AgentConfig } from '../config/teamSchema';
 import type { CallContext, ModelGateway } from '../models/modelGateway';
 import { assignmentProblems } from '../graph/planChecks';
 import { routePrompt } from '../graph/prompts';
+import type { RoutingMemory } from '../graph/prompts';
 import { routingSchema } from '../graph/schemas';
 import type { PlannedTask } from '../graph/schemas';
 import type { Assignment } from '../graph/state';
@@ -10,10 +11,11 @@ import type { Assignment } from '../graph/state';
 /**
  * Two-phase natural-language routing: the model matches tasks to agents with a rationale, then
  * each assignment is validated (known agent, matching capability, every task once); problems go
- * back to the model before anything runs.
+ * back to the model before anything runs. The prompt carries each agent's track record by kind of task and
+ * the lessons relevant to the job, from the learning memory.
  */
-export async function routeWithModel(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[]): Promise<Record<string, Assignment>> {
-  const prompt = routePrompt(tasks, team);
+export async function routeWithModel(gateway: ModelGateway, call: CallContext, tasks: PlannedTask[], team: AgentConfig[], memory?: RoutingMemory): Promise<Record<string, Assignment>> {
+  const prompt = routePrompt(tasks, team, memory);
   const routing = await gateway.structured(call, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], routingSchema, 'routing', (r) => {
     const problems: string[] = [];
     for (const t of tasks) {

@@ -89,8 +89,31 @@ CREATE TABLE lessons (
 );
 `;
 
+// Learning memory, apart from the operational tables (no foreign key to workflows: what was learned outlives
+// a workflow's records). One row per routed task of a finished workflow: the decision and how it turned out.
+// The retrospective's "worked" and "failed" notes join its lessons, told apart by kind.
+const memoryTables = `
+CREATE TABLE routing_outcomes (
+  id INTEGER PRIMARY KEY,
+  workflow_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  task_kind TEXT NOT NULL,
+  strategy TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+  error_kind TEXT,
+  detail TEXT,
+  rounds INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (workflow_id, task_id)
+);
+CREATE INDEX routing_outcomes_by_agent ON routing_outcomes (agent_id, task_kind);
+ALTER TABLE lessons ADD COLUMN kind TEXT NOT NULL DEFAULT 'lesson' CHECK (kind IN ('lesson', 'worked', 'failed'));
+`;
+
 export const batonMigrations: readonly Migration[] = [
   { version: 1, description: 'LangGraph checkpoints, pending writes and chunked value blobs', up: checkpointTables },
   { version: 2, description: 'workflow records and pending approval decisions', up: workflowTables },
   { version: 3, description: 'lessons from workflow retrospectives', up: lessonTables },
+  { version: 4, description: 'learning memory: routing outcomes and whole retrospectives', up: memoryTables },
 ];

@@ -41,6 +41,8 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly Migrati
         applied += 1;
       });
     } catch (error) {
+      // A lock held too long, a full disk or a damaged file: not a bug of the step, and already explained.
+      if (error instanceof StoreError) throw error;
       throw new StoreError(
         'migration-failed',
         `Updating ${db.path} to schema ${migration.version} (${migration.description}) failed: ${error instanceof Error ? error.message : String(error)}. ` +

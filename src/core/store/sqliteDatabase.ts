@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { batonMigrations } from './batonMigrations';
 import { applyMigrations, latestVersion } from './schemaMigrations';
 import type { Migration } from './schemaMigrations';
-import { StoreError, sqliteBusy, sqliteCorrupt, sqliteErrorCode, sqliteNotADatabase } from './storeError';
+import { StoreError, sqliteBusy, sqliteErrorCode } from './storeError';
+import { storeProblemOf } from './storeProblems';
 
 // node:sqlite (built in from Node 22.13) rather than a native addon or WASM: the measurements behind this are
 // in docs/decisions/0005-sqlite-store.md. Settings, each for a measured reason:
@@ -38,6 +39,7 @@ export class SqliteDatabase {
     /** The file, as given to `open`. */
     readonly path: string,
     private readonly db: DatabaseSync,
+    private readonly busyTimeoutMs: number,
   ) {}
 
   /**
@@ -52,11 +54,12 @@ export class SqliteDatabase {
     try {
       raw = new sqlite.DatabaseSync(path);
     } catch (error) {
-      throw describeOpenError(path, error);
+      throw describeOpenError(path, error, options.busyTimeoutMs ?? 5000);
     }
-    const database = new SqliteDatabase(path, raw);
+    const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? 5000);
+    const database = new SqliteDatabase(path, raw, busyTimeoutMs);
     try {
-      database.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      database.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       // The first read of the file: a file that is not a database fails here, before anything is written.
       const found = database.userVersion;
       const known = latestVersion(migrations);
@@ -71,8 +74,10 @@ export class SqliteDatabase {
       database.exec('PRAGMA foreign_keys = ON');
       applyMigrations(database, migrations);
     } catch (error) {
+      // Described after closing, so that the advice sees the files as the user will (no -wal left behind).
+      const cause = error instanceof StoreError && error.problem === 'not-a-database' ? error.cause : error;
       raw.close();
-      throw describeOpenError(path, error);
+      throw describeOpenError(path, cause, busyTimeoutMs);
     }
     return database;
   }
@@ -93,22 +98,34 @@ export class SqliteDatabase {
   }
 
   run(sql: string, ...params: SqlParam[]): { changes: number; lastInsertRowid: number } {
-    const result = this.statement(sql).run(...bind(params));
+    const result = this.guard(() => this.statement(sql).run(...bind(params)));
     return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
   }
 
   /** The first row, typed by the caller after the columns its SQL selects. */
   get<Row>(sql: string, ...params: SqlParam[]): Row | undefined {
-    return this.statement(sql).get(...bind(params)) as Row | undefined;
+    return this.guard(() => this.statement(sql).get(...bind(params)) as Row | undefined);
   }
 
   all<Row>(sql: string, ...params: SqlParam[]): Row[] {
-    return this.statement(sql).all(...bind(params)) as Row[];
+    return this.guard(() => this.statement(sql).all(...bind(params)) as Row[]);
   }
 
   /** Runs SQL without parameters (schema, pragmas). */
   exec(sql: string): void {
-    this.db.exec(sql);
+    this.guard(() => this.db.exec(sql));
+  }
+
+  /**
+   * Turns the failures a user can act on (a damaged file, a lock held too long, a full disk) into a StoreError
+   * that says what to do, wherever they surface: damage in a page is only found when that page is read.
+   */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw storeProblemOf(this.path, error, this.busyTimeoutMs) ?? error;
+    }
   }
 
   /**
@@ -118,14 +135,14 @@ export class SqliteDatabase {
    */
   transaction<T>(fn: () => T): T {
     const savepoint = this.depth > 0 ? `baton_${this.depth}` : undefined;
-    this.db.exec(savepoint === undefined ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+    this.exec(savepoint === undefined ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
     this.depth += 1;
     try {
       const result = fn();
       if (isPromiseLike(result)) {
         throw new Error('A database transaction was given an async function: do the async work (serializing, I/O) first, then write in a synchronous function.');
       }
-      this.db.exec(savepoint === undefined ? 'COMMIT' : `RELEASE ${savepoint}`);
+      this.exec(savepoint === undefined ? 'COMMIT' : `RELEASE ${savepoint}`);
       return result;
     } catch (error) {
       this.rollback(savepoint);
@@ -148,18 +165,20 @@ export class SqliteDatabase {
    * an exclusive transaction waits, within the busy timeout, for the other to let go, and the switch is retried.
    */
   private enableWal(): void {
+    // The raw connection: SQLITE_BUSY here is expected and retried, not a problem to report yet.
+    const mode = (sql: string) => (this.db.prepare(sql).get() as { journal_mode?: string } | undefined)?.journal_mode;
     for (let attempt = 1; attempt <= 20; attempt++) {
       try {
-        if (this.get<{ journal_mode: string }>('PRAGMA journal_mode')?.journal_mode === 'wal') return;
-        const mode = this.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL')?.journal_mode;
-        if (mode === 'wal' || mode === 'memory') return;
+        if (mode('PRAGMA journal_mode') === 'wal') return;
+        const now = mode('PRAGMA journal_mode = WAL');
+        if (now === 'wal' || now === 'memory') return;
       } catch (error) {
         if (sqliteErrorCode(error) !== sqliteBusy) throw error;
       }
-      this.db.exec('BEGIN EXCLUSIVE');
-      this.db.exec('COMMIT');
+      this.exec('BEGIN EXCLUSIVE');
+      this.exec('COMMIT');
     }
-    throw new Error('other processes kept it locked while Baton switched it to WAL mode; close other Baton windows and try again');
+    throw new StoreError('locked', `${this.path} stayed locked by other processes while Baton switched it to WAL mode: close other Baton windows and try again.`);
   }
 
   private rollback(savepoint: string | undefined): void {
@@ -190,19 +209,10 @@ function loadSqlite(): SqliteModule {
   return sqlite;
 }
 
-function describeOpenError(path: string, error: unknown): Error {
-  if (error instanceof StoreError) return error;
+function describeOpenError(path: string, error: unknown, busyTimeoutMs: number): Error {
+  const known = storeProblemOf(path, error, busyTimeoutMs);
+  if (known) return known;
   const message = error instanceof Error ? error.message : String(error);
-  const code = sqliteErrorCode(error);
-  if (code === sqliteNotADatabase || code === sqliteCorrupt) {
-    return new StoreError(
-      'not-a-database',
-      `${path} is not a usable Baton database (SQLite: ${message}). Baton left the file as it is. ` +
-        `Move it aside (e.g. rename it to ${basename(path)}.broken) and Baton will start a new, empty database; ` +
-        'the workflows stored in the old file cannot be resumed.',
-      { cause: error },
-    );
-  }
   return new StoreError('cannot-open', `Baton could not open its database ${path}: ${message}. Check that the folder exists and is writable.`, { cause: error });
 }
 

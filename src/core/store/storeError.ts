@@ -1,14 +1,21 @@
-/** What went wrong with Baton's database, for callers that react differently (the CLI exits 2 on all of them). */
+import { BatonError } from '../errors';
+
+/** What went wrong with Baton's database, for callers that react differently. */
 export type StoreProblem =
   | 'sqlite-unavailable'
   | 'not-a-database'
   | 'newer-schema'
   | 'migration-failed'
   | 'cannot-open'
-  | 'damaged-data';
+  | 'damaged-data'
+  | 'locked'
+  | 'disk-full';
 
-/** A database problem the user has to act on; the message says what to do. */
-export class StoreError extends Error {
+/**
+ * A database problem the user has to act on; the message says what to do. It is a BatonError of kind
+ * 'state', so every caller that reports BatonErrors (the CLI, the extension) shows it without a stack trace.
+ */
+export class StoreError extends BatonError {
   override readonly name = 'StoreError';
 
   constructor(
@@ -16,7 +23,8 @@ export class StoreError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, undefined, 'state');
+    if (options && 'cause' in options) this.cause = options.cause;
   }
 }
 
@@ -29,5 +37,7 @@ export function sqliteErrorCode(error: unknown): number | undefined {
 }
 
 export const sqliteBusy = 5;
+export const sqliteLocked = 6;
 export const sqliteCorrupt = 11;
+export const sqliteFull = 13;
 export const sqliteNotADatabase = 26;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { runDoctor } from '../../core/doctor';
 import type { Check } from '../../core/doctor';
 import type { ApiKeyStore } from '../secrets';
-import { modelEndpoint } from '../settings';
+import { modelEndpoint, storageSettings } from '../settings';
 
 const marks: Record<Check['status'], string> = { ok: '✓', warn: '!', fail: '✗' };
 
@@ -14,6 +14,7 @@ export async function doctor(keys: ApiKeyStore, output: vscode.LogOutputChannel)
       host: 'extension',
       repoDir: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       ...modelEndpoint(await keys.get()),
+      storage: storageSettings(),
     }),
   );
   output.info('Baton setup check');

@@ -57,11 +57,20 @@ export async function runTool(tool: AgentTool, rawArgs: unknown, ctx: ToolContex
   }
   const parsed = tool.schema.safeParse(input ?? {});
   if (!parsed.success) return { ok: false, error: invalidArguments(tool, parsed.error) };
+  // Every tool call has a time limit, so a file system that hangs (a dead network mount) cannot hold
+  // the agent: commands and searches stop themselves at commandTimeoutMs, this is the outer bound.
+  const limitMs = ctx.limits.toolTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ToolResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, error: `${tool.name} did not finish within ${limitMs >= 1000 ? `${Math.round(limitMs / 1000)} s` : `${limitMs} ms`} and was abandoned: the file system may be slow or hung. Try again, or work another way.` }), limitMs);
+  });
   try {
-    return await tool.run(parsed.data, ctx);
+    return await Promise.race([tool.run(parsed.data, ctx), late]);
   } catch (error) {
     const message = describeError(error).split(ctx.root).join('.');
     return { ok: false, error: `${tool.name} failed unexpectedly: ${message}. Try again, or another way.` };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

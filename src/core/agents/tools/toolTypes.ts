@@ -32,10 +32,15 @@ export interface ToolLimits {
   readonly maxOutputBytes: number;
   /** A command still running after this long is stopped; a search is stopped after at most this long too. */
   readonly commandTimeoutMs: number;
+  /**
+   * Any tool call still unanswered after this long is abandoned with a tool error (a hung file system);
+   * above commandTimeoutMs, so a command's own timeout and kill come first.
+   */
+  readonly toolTimeoutMs: number;
 }
 
 // Sized for a model's context, not for the disk: 100 KB of code is ~25k tokens.
-export const defaultToolLimits: ToolLimits = { maxReadBytes: 100_000, maxOutputBytes: 20_000, commandTimeoutMs: 300_000 };
+export const defaultToolLimits: ToolLimits = { maxReadBytes: 100_000, maxOutputBytes: 20_000, commandTimeoutMs: 300_000, toolTimeoutMs: 305_000 };
 
 export interface ToolContext {
   /** Absolute path of the agent's working folder (its git worktree). Every path a tool gets is relative to it. */

@@ -19,7 +19,8 @@ export async function analyze(state: WorkflowStateType, config: LangGraphRunnabl
   const epicId = state.parentTaskId || undefined;
   const prompt = analyzePrompt(state.task, ctx.team.agents, ctx.lessons, { epics: canNest(state, ctx.team), epicId });
   const plan = await ctx.gateway.structured(
-    { workflowId: state.workflowId, agentId: 'orchestrator', signal: ctx.signal },
+    // Inside a sub-workflow, the orchestrator's calls count against its epic (cost roll-ups).
+    { workflowId: state.workflowId, agentId: 'orchestrator', taskId: epicId, signal: ctx.signal },
     [new SystemMessage(prompt.system), new HumanMessage(prompt.user)],
     planSchema,
     'plan',

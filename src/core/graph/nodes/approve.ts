@@ -13,7 +13,10 @@ export function approve(input: ApprovalInput, config: LangGraphRunnableConfig): 
   const { request } = input;
   const decision: ApprovalDecision = ctx.decideByPolicy?.(request) ?? normalize(interrupt(request));
   const update: WorkflowUpdate = { approvals: { [request.approvalId]: decision } };
-  if (request.trigger === 'budget' && decision.decision === 'approve' && input.budgetUsd) update.budgetUsd = input.budgetUsd * 2;
+  if (request.trigger === 'budget' && decision.decision === 'approve') {
+    if (input.allowanceUsd) update.allowanceUsd = input.allowanceUsd * 2;
+    else if (input.budgetUsd) update.budgetUsd = input.budgetUsd * 2;
+  }
   return update;
 }
 

@@ -15,6 +15,11 @@ export function budgetApprovalId(state: WorkflowStateType): string {
   return `budget-${state.budgetUsd.toFixed(2)}`;
 }
 
+/** A sub-workflow's allowance stop, named by its epic so it never mixes with the parent's budget stop. */
+export function allowanceApprovalId(state: WorkflowStateType): string {
+  return `allowance-${state.parentTaskId}-${state.allowanceUsd.toFixed(2)}`;
+}
+
 /**
  * Settles what can be settled without running anything: decided approvals; tasks whose
  * dependencies failed, were rejected or skipped; tasks whose pre-run approval was rejected; a
@@ -25,7 +30,7 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const ctx = engineContext(config);
   const results: Record<string, TaskResult> = await settleApprovals(ctx, state);
   const all = () => ({ ...state.results, ...results });
-  const budgetStop = state.approvals[budgetApprovalId(state)]?.decision === 'reject';
+  const budgetStop = state.approvals[budgetApprovalId(state)]?.decision === 'reject' || (state.allowanceUsd > 0 && state.approvals[allowanceApprovalId(state)]?.decision === 'reject');
   let changed = true;
   while (changed) {
     changed = false;
@@ -82,6 +87,16 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
     const approvalId = budgetApprovalId(state);
     if (!state.approvals[approvalId]) {
       sends.push(approval({ workflowId: state.workflowId, budgetUsd: state.budgetUsd, request: { approvalId, trigger: 'budget', phase: 'before', reason: `The workflow has spent $${spent.toFixed(2)} of its $${state.budgetUsd.toFixed(2)} budget. Approve to double the budget and go on, or reject to stop.` } }));
+    }
+    return sends.length ? sends : finish(state, ctx);
+  }
+  // A sub-workflow's own allowance inside the parent's budget (limits.epicBudgetShare).
+  const own = state.allowanceUsd > 0 ? ctx.gateway.spentIn(state.workflowId, state.parentTaskId) : 0;
+  if (pending.length && state.allowanceUsd > 0 && own >= state.allowanceUsd && ctx.approvals.require.has('budget')) {
+    const approvalId = allowanceApprovalId(state);
+    if (!state.approvals[approvalId]) {
+      const reason = `Epic ${state.parentTaskId}'s sub-workflow has spent $${own.toFixed(2)} of its $${state.allowanceUsd.toFixed(2)} allowance (its share of the workflow's budget). Approve to double its allowance and go on, or reject to stop the epic here.`;
+      sends.push(approval({ workflowId: state.workflowId, allowanceUsd: state.allowanceUsd, request: { approvalId, trigger: 'budget', phase: 'before', reason } }));
     }
     return sends.length ? sends : finish(state, ctx);
   }

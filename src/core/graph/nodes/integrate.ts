@@ -34,19 +34,22 @@ export async function integrate(state: WorkflowStateType, config: LangGraphRunna
   const ctx = engineContext(config);
   const wf = state.workflowId;
   const base = ctx.baseCommit;
-  const ws = await ctx.workspaces.integrationWorkspace(wf, base);
-  const merge = await mergeBranches(ws, base, await ctx.workspaces.branchesOf(wf), ctx.signal);
+  const repoDir = ctx.workspaces.repoDir;
+  // Merged in git's object store; a worktree is checked out only for the project's check to run in.
+  const merge = await mergeBranches(repoDir, base, await ctx.workspaces.branchesOf(wf), ctx.signal);
+  const integrationBranch = await ctx.workspaces.setIntegrationHead(wf, merge.head);
   const conflicts: IntegrationConflict[] = [];
   for (const r of merge.refused) {
     const branches = [r.branch, ...r.with];
     const others = r.with.length ? r.with.map(agentOf).join(', ') : 'the work merged before it';
     conflicts.push({
       id: conflictId('integration-textual', branches, r.files.join('\0')), kind: 'textual', agents: [agentOf(r.branch)], branches, files: r.files,
-      description: `${agentOf(r.branch)}'s work (${r.branch}) does not merge with ${others}: git cannot combine ${r.files.slice(0, 5).join(', ')}. It is left out of ${ws.branch}; ask ${agentOf(r.branch)} to build on the other change, or merge it by hand.`,
+      description: `${agentOf(r.branch)}'s work (${r.branch}) does not merge with ${others}: git cannot combine ${r.files.slice(0, 5).join(', ')}. It is left out of ${integrationBranch}; ask ${agentOf(r.branch)} to build on the other change, or merge it by hand.`,
     });
   }
   let check: IntegrationResult['check'];
   if (ctx.check && merge.merged.length) {
+    const ws = await ctx.workspaces.integrationWorkspace(wf, merge.head);
     const outcome = await runCheck(ctx.check, ws.path, ctx.signal);
     check = { command: ctx.check.command, ok: outcome.ok, detail: outcome.detail };
     if (!outcome.ok) {
@@ -55,11 +58,11 @@ export async function integrate(state: WorkflowStateType, config: LangGraphRunna
       if (blamed.baseFails) check.detail = `${outcome.detail}\n(it fails on the base commit too, before any agent's work)`;
     }
   }
-  await announce(ctx, state, ws.path, base, conflicts);
+  await announce(ctx, state, repoDir, base, conflicts);
   const round = (state.integration?.round ?? 0) + 1;
   const fixes = ctx.check && round <= ctx.check.fixRounds ? fixTasks(state, ctx.check, conflicts, round) : [];
-  const files = merge.head === base ? [] : await changedFiles(ws.path, base, merge.head, ctx.signal);
-  const integration: IntegrationResult = { branch: ws.branch, head: merge.head, merged: merge.merged, files, conflicts, check, redo: fixes.length > 0, round, seen: settledKey(state) };
+  const files = merge.head === base ? [] : await changedFiles(repoDir, base, merge.head, ctx.signal);
+  const integration: IntegrationResult = { branch: integrationBranch, head: merge.head, merged: merge.merged, files, conflicts, check, redo: fixes.length > 0, round, seen: settledKey(state) };
   // A merge decided for an earlier result (before a retried step) does not carry over to this one.
   const fresh: WorkflowUpdate = { integration, approvals: { [mergeApprovalId]: undefined } as never };
   if (!fixes.length) return fresh;
@@ -138,7 +141,14 @@ async function announce(ctx: EngineContext, state: WorkflowStateType, repoDir: s
   for (const old of state.integration?.conflicts ?? []) {
     if (!now.has(old.id)) ctx.bus.emit(state.workflowId, 'conflict.resolved', { id: old.id, how: 'agent', detail: `${old.agents.join(', ')}: resolved at integration ${(state.integration?.round ?? 0) + 1}.` });
   }
+  // A textual conflict the live prediction already announced (same branches, same files) is the same
+  // conflict: the user sees it once.
+  await ctx.predicted?.settled(state.workflowId);
+  const predicted = ctx.predicted?.current(state.workflowId).filter((p) => p.kind === 'textual') ?? [];
+  const seen = (c: IntegrationConflict) => c.kind === 'textual' && c.files.every((f) => c.branches.slice(1).some((other) =>
+    predicted.some((p) => p.file.path === f && p.branches.includes(c.branches[0]!) && p.branches.includes(other))));
   for (const c of conflicts) {
+    if (seen(c)) continue;
     const files = await fileRanges(repoDir, base, c.branches.filter((b) => b !== `baton/${state.workflowId}/integration`), c.files, ctx.signal);
     ctx.bus.emit(state.workflowId, 'conflict.detected', { id: c.id, kind: c.kind, branches: c.branches, files, description: c.description });
   }

@@ -24,8 +24,8 @@ export async function reflect(state: WorkflowStateType, config: LangGraphRunnabl
   if (state.depth > 0) return { summary: outcome, lessons: [] };
   const prompt = reflectPrompt(state.task, outcome);
   try {
-    const retro = await ctx.gateway.structured({ workflowId: state.workflowId, agentId: 'orchestrator', signal: ctx.signal }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], retrospectiveSchema, 'retrospective');
-    return { summary: outcome, lessons: retro.lessons };
+    const retro = await ctx.gateway.structured({ workflowId: state.workflowId, agentId: 'orchestrator', taskId: state.parentTaskId || undefined, signal: ctx.signal }, [new SystemMessage(prompt.system), new HumanMessage(prompt.user)], retrospectiveSchema, 'retrospective');
+    return { summary: outcome, lessons: retro.lessons, retrospective: { worked: retro.worked, failed: retro.failed } };
   } catch (e) {
     if (ctx.signal.aborted) throw e;
     return { summary: `${outcome}\n(no retrospective: ${errorMessage(e)})`, lessons: [] };

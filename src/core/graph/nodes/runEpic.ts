@@ -55,7 +55,7 @@ async function runSubWorkflow(graph: SubWorkflowGraph, ctx: EngineContext, input
   if (!(before.values as Partial<WorkflowStateType>).workflowId) {
     const t = input.task;
     const upstream = input.upstream.map((u) => `Done before by ${u.agentId} (${u.taskId}): ${u.summary}`);
-    command = { workflowId: input.workflowId, task: [`${t.title}: ${t.description}`, ...upstream].join('\n'), mode: input.mode, depth: input.depth + 1, budgetUsd: input.budgetUsd, parentTaskId: t.id };
+    command = { workflowId: input.workflowId, task: [`${t.title}: ${t.description}`, ...upstream].join('\n'), mode: input.mode, depth: input.depth + 1, budgetUsd: input.budgetUsd, allowanceUsd: allowanceOf(input.budgetUsd, ctx.team.limits.epicBudgetShare), parentTaskId: t.id };
   } else {
     const open = openApprovals(before);
     const resume: Record<string, ApprovalDecision> = {};
@@ -88,4 +88,9 @@ async function runSubWorkflow(graph: SubWorkflowGraph, ctx: EngineContext, input
  */
 function detached<T>(fn: () => Promise<T>): Promise<T> {
   return AsyncLocalStorageProviderSingleton.getInstance().run(undefined, fn);
+}
+
+/** An epic's allowance: its share of the workflow's budget; none (0) when the share is the whole budget. */
+function allowanceOf(budgetUsd: number | undefined, share: number): number {
+  return budgetUsd && share < 1 ? budgetUsd * share : 0;
 }

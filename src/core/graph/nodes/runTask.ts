@@ -48,6 +48,12 @@ function kindOf(e: unknown): 'timeout' | 'max-steps' | 'model' {
   return e instanceof AgentStopped ? e.reason : 'model';
 }
 
+/** Finer than kindOf for the learning memory: a git or configuration failure is not the model's. */
+function errorKindOf(e: unknown): string {
+  if (e instanceof AgentStopped) return e.reason;
+  return e instanceof BatonError && e.kind !== 'internal' && e.kind !== 'cancelled' ? e.kind : 'model';
+}
+
 function failed(input: TaskInput, agentId: AgentConfig['id'], e: unknown): TaskResult {
-  return { taskId: input.task.id, agentId, status: 'failed', summary: `Failed: ${errorMessage(e)}`, confidence: 0, changedFiles: [], rounds: 0, error: errorMessage(e) };
+  return { taskId: input.task.id, agentId, status: 'failed', summary: `Failed: ${errorMessage(e)}`, confidence: 0, changedFiles: [], rounds: 0, error: errorMessage(e), errorKind: errorKindOf(e) };
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { mergeBranches } from '../../src/core/git/integration';
+import { git, makeRepo } from '../support/repoBuilder';
+
+// Integration merges happen in git's object store: no working tree, index or ref changes.
+
+describe('mergeBranches (integration without a checkout)', () => {
+  it('merges what merges, leaves out and names what conflicts, skips what has nothing new, and touches no working tree', async () => {
+    const repo = makeRepo({ 'shared.txt': 'one\ntwo\nthree\n', 'README.md': '# x\n' });
+    const base = git(repo, 'rev-parse', 'HEAD');
+    const commitOn = (branch: string, path: string, content: string) => {
+      git(repo, 'checkout', '--quiet', '-B', branch, base);
+      git(repo, 'rm', '--quiet', '--cached', '--ignore-unmatch', path);
+      writeFileSync(`${repo}/${path}`, content);
+      git(repo, 'add', path);
+      git(repo, 'commit', '--quiet', '-m', `${branch} changes ${path}`);
+    };
+    commitOn('baton/wf/a', 'a.txt', 'from a\n');
+    commitOn('baton/wf/b', 'shared.txt', 'one\nTWO by b\nthree\n');
+    commitOn('baton/wf/c', 'shared.txt', 'one\nTWO by c\nthree\n');
+    git(repo, 'checkout', '--quiet', '-B', 'baton/wf/idle', base);
+    git(repo, 'checkout', '--quiet', 'main');
+    writeFileSync(`${repo}/README.md`, '# edited by the user, not committed\n');
+    const status = git(repo, 'status', '--porcelain');
+
+    const r = await mergeBranches(repo, base, ['baton/wf/c', 'baton/wf/idle', 'baton/wf/a', 'baton/wf/b']);
+    assert.deepEqual(r.merged, ['baton/wf/a', 'baton/wf/b']);
+    assert.deepEqual(r.refused, [{ branch: 'baton/wf/c', with: ['baton/wf/b'], files: ['shared.txt'] }]);
+    assert.equal(git(repo, 'show', `${r.head}:a.txt`), 'from a');
+    assert.equal(git(repo, 'show', `${r.head}:shared.txt`), 'one\nTWO by b\nthree');
+    assert.deepEqual(git(repo, 'log', '--format=%s', '--first-parent', r.head).split('\n'), ['Integrate baton/wf/b', 'Integrate baton/wf/a', 'initial commit']);
+    assert.equal(git(repo, 'status', '--porcelain'), status, 'the working tree and index are as they were');
+    assert.equal(git(repo, 'rev-parse', 'main'), base);
+  });
+});
