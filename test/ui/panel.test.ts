@@ -54,7 +54,7 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     assert.ok(await thread.locator('.entry.tool', { hasText: 'write_file' }).count() > 0, 'tool calls are in the thread');
     assert.match((await thread.locator('.md-image').first().textContent()) ?? '', /\[image: tracking pixel\]/);
     assert.equal(await thread.locator('img, script, [onerror]').count(), 0, 'no image, script or handler survives the sanitizer');
-    assert.notEqual(await frame.evaluate('document.title'), 'pwned');
+    assert.notEqual(await frame.locator('body').evaluate((b) => b.ownerDocument.title), 'pwned');
     assert.ok(!w.model.requests.some((r) => /pixel|raw\.png/.test(r.path)), 'nothing remote was loaded');
     await frame.locator('.threads .entry').first().evaluate((el) => el.scrollIntoView());
     await screenshot(w.page, 'panel-threads', { docs: true });
@@ -65,9 +65,9 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     await w.page.keyboard.press('ArrowRight');
     const selected = frame.locator('.threads [role="tab"][aria-selected="true"]');
     await selected.filter({ hasText: 'tester' }).waitFor();
-    assert.equal(await frame.evaluate('document.activeElement?.getAttribute("role")'), 'tab', 'focus moved with the selection');
+    assert.equal(await frame.locator('body').evaluate((b) => b.ownerDocument.activeElement?.getAttribute('role')), 'tab', 'focus moved with the selection');
     await w.page.keyboard.press('Tab');
-    assert.equal(await frame.evaluate('document.activeElement?.getAttribute("role")'), 'log', 'Tab reaches the thread, which scrolls with the arrow keys');
+    assert.equal(await frame.locator('body').evaluate((b) => b.ownerDocument.activeElement?.getAttribute('role')), 'log', 'Tab reaches the thread, which scrolls with the arrow keys');
   });
 
   it('draws costs per agent and over time and a timeline of which agent worked when, in the theme\'s colours', async () => {
@@ -76,8 +76,8 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     assert.ok(await frame.locator('#cost-over-time path.line').count() >= 2, 'the total and each agent over time');
     const spans = frame.locator('#timeline rect.span');
     assert.ok(await spans.count() >= 3, 'a span per task run');
-    const colours = (await bars.evaluateAll('(els) => els.map((el) => getComputedStyle(el).fill)')) as string[];
-    const theme = await frame.evaluate<string>('getComputedStyle(document.documentElement).getPropertyValue("--vscode-charts-blue").trim()');
+    const colours = await bars.evaluateAll((els) => els.map((el) => el.ownerDocument.defaultView?.getComputedStyle(el).fill ?? ''));
+    const theme = await frame.locator('html').evaluate((h) => h.ownerDocument.defaultView?.getComputedStyle(h).getPropertyValue('--vscode-charts-blue').trim());
     assert.ok(theme, 'VS Code gives the webview its chart colours');
     assert.ok(colours.every((c) => c && c !== 'none' && c !== 'rgb(0, 0, 0)'), `bars take the theme's colours: ${colours.join(', ')}`);
     await frame.locator('.charts').evaluate((el) => el.scrollIntoView());
@@ -95,12 +95,16 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     await approval.getByRole('button', { name: 'Open Diff' }).click();
     // Show Changes answers with a diff editor, or (before the diff views) a notification naming the branches.
     await runCommand(w.page, 'Notifications: Show Notifications');
-    await w.page.waitForFunction(`document.querySelectorAll('.tabs-container .tab').length > ${tabsBefore}
-      || [...document.querySelectorAll('.notifications-center .notification-list-item')].some((n) => /baton\\/wf-/.test(n.textContent ?? ''))`, undefined, { timeout: 30_000 });
+    type Doc = { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
+    await w.page.waitForFunction((before) => {
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      return doc.querySelectorAll('.tabs-container .tab').length > before
+        || Array.from(doc.querySelectorAll('.notifications-center .notification-list-item')).some((n) => /baton\/wf-/.test(n.textContent ?? ''));
+    }, tabsBefore, { timeout: 30_000 });
     await w.page.keyboard.press('Escape');
   });
 
-  it('keeps its state when hidden: the chosen agent is still chosen when the panel comes back', async () => {
+  it('keeps its state when hidden or reloaded: the chosen agent is still chosen when the panel comes back', async () => {
     await runCommand(w.page, 'Baton: Open Agent Panel');
     frame = await webviewFrame(w.page, '.threads [role="tab"]');
     await frame.locator('.threads [role="tab"]', { hasText: 'tester' }).click();
@@ -111,12 +115,27 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     await runCommand(w.page, 'Baton: Open Agent Panel');
     frame = await webviewFrame(w.page, '.threads [role="tab"][aria-selected="true"]');
     assert.match((await frame.locator('.threads [role="tab"][aria-selected="true"]').textContent()) ?? '', /^tester/);
+    // Reloaded: a new document, restored from the state the webview saved, then the host's fresh state and entries.
+    const before = frame;
+    await runCommand(w.page, 'Developer: Reload Webviews');
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !before.isDetached()) await w.page.waitForEvent('framedetached', { timeout: 1_000 }).catch(() => undefined);
+    assert.ok(before.isDetached(), 'the webview was reloaded');
+    frame = await webviewFrame(w.page, '.threads [role="tab"][aria-selected="true"]');
+    assert.match((await frame.locator('.threads [role="tab"][aria-selected="true"]').textContent()) ?? '', /^tester/);
   });
 
-  it('Approve in the panel resumes the workflow until it completes', async () => {
-    await frame.locator('.approval').getByRole('button', { name: 'Approve' }).click();
-    await tree().locator('.monaco-list-row', { hasText: /completed/ }).waitFor({ timeout: 120_000 });
-    await frame.locator('.approval').waitFor({ state: 'detached', timeout: 30_000 });
-    await frame.locator('#thread .entry.notice', { hasText: 'Workflow completed' }).or(frame.locator('.threads [role="tab"]', { hasText: 'orchestrator' })).first().waitFor();
+  it('Approve in the panel resumes the workflow until it completes (the risky step, then the merge)', async () => {
+    const done = tree().locator('.monaco-list-row', { hasText: /completed/ });
+    while (!(await done.isVisible())) {
+      await Promise.race([done.waitFor({ timeout: 120_000 }), frame.locator('.approval').first().waitFor({ timeout: 120_000 })]);
+      if (await done.isVisible()) break;
+      const label = (await frame.locator('.approval').first().getAttribute('aria-label')) ?? '';
+      await frame.locator('.approval').first().getByRole('button', { name: 'Approve' }).click();
+      await frame.locator(`.approval[aria-label="${label}"]`).waitFor({ state: 'detached', timeout: 60_000 });
+    }
+    await frame.locator('.threads [role="tab"]', { hasText: 'orchestrator' }).click();
+    await frame.locator('#thread .entry.notice', { hasText: 'Workflow completed' }).waitFor({ timeout: 30_000 });
+    await screenshot(w.page, 'panel-completed');
   });
 });
