@@ -49,6 +49,10 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     assert.ok(['coder', 'tester', 'orchestrator'].every((a) => tabs.some((t) => t.startsWith(a))), `one thread per agent: ${tabs.join(' | ')}`);
     await frame.locator('.threads [role="tab"]', { hasText: 'coder' }).click();
     const thread = frame.locator('#thread');
+    // The thread opens at its end, like a chat: the last task's message is in view, earlier rows are not in the DOM.
+    await thread.locator('.markdown strong', { hasText: 't3' }).first().waitFor();
+    assert.equal(await thread.locator('.markdown strong', { hasText: 't1' }).count(), 0, 'rows out of view are not rendered');
+    await thread.locator('.vlist').evaluate((el) => el.scrollTo(0, 0));
     await thread.locator('.markdown strong', { hasText: 't1' }).first().waitFor();
     assert.ok(await thread.locator('.markdown pre code').count() > 0, 'code blocks are rendered');
     assert.ok(await thread.locator('.entry.tool', { hasText: 'write_file' }).count() > 0, 'tool calls are in the thread');
