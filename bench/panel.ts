@@ -81,11 +81,14 @@ ${table(['panel', 'first render (ms)', 'JS heap (MB)', 'DOM nodes'], [
 | Baton with ${count.toLocaleString('en')} entries / empty panel | ${ratio('virtual', 'empty', 'renderMs')} | ${ratio('virtual', 'empty', 'heapMb')} | ${ratio('virtual', 'empty', 'nodes')} |
 | not virtualized / Baton | ${ratio('flat', 'virtual', 'renderMs')} | ${ratio('flat', 'virtual', 'heapMb')} | ${ratio('flat', 'virtual', 'nodes')} |
 
+Targets, as ratios: Baton's DOM under 5% of the list not virtualized, and its first render faster. The timeline
+draws a long run of one agent's tasks as one bar where they would touch on screen, so the charts stay small too.
+
 Machine: ${machine()}; load ${load()}.`;
-  // The targets are ratios: the DOM stays near the empty panel's size, and virtualizing beats rendering everything.
-  const domRatio = med('virtual', 'nodes') / med('empty', 'nodes');
+  // The targets are ratios against the list not virtualized: a DOM that stays small, and a faster first render.
+  const domShare = med('virtual', 'nodes') / med('flat', 'nodes');
   const speedup = med('flat', 'renderMs') / med('virtual', 'renderMs');
-  return report('panel', section, `${count} entries: ${domRatio.toFixed(2)}x the empty panel's DOM nodes (target < 3), first render ${speedup.toFixed(1)}x faster than not virtualized (target > 1)`, domRatio < 3 && speedup > 1);
+  return report('panel', section, `${count} entries: ${(domShare * 100).toFixed(1)}% of the DOM nodes of the list not virtualized (target < 5%), first render ${speedup.toFixed(1)}x faster (target > 1)`, domShare < 0.05 && speedup > 1);
 }
 
 runBench(main);

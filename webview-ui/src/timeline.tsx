@@ -2,6 +2,26 @@
 // by outcome with the theme's chart colours.
 import type { Span } from './feed';
 
+interface Bar { start: number; end: number; outcome: Span['outcome']; tasks: string[] }
+
+/**
+ * A long workflow has hundreds of task runs in a 400-unit-wide chart: runs of one agent with the same
+ * outcome that would touch on screen become one bar, so the picture costs a few nodes, not thousands.
+ */
+function bars(spans: Span[], x: (t: number) => number): Bar[] {
+  const out: Bar[] = [];
+  for (const s of spans) {
+    const last = out.at(-1);
+    if (last && last.outcome === s.outcome && x(s.start) - x(last.end) < 1) {
+      last.end = Math.max(last.end, s.end);
+      last.tasks.push(s.taskId);
+    } else {
+      out.push({ start: s.start, end: s.end, outcome: s.outcome, tasks: [s.taskId] });
+    }
+  }
+  return out;
+}
+
 const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function Timeline({ spans, from, to, agents }: { spans: Span[]; from: number; to: number; agents: readonly string[] }) {
@@ -21,9 +41,9 @@ export function Timeline({ spans, from, to, agents }: { spans: Span[]; from: num
             <g key={a} transform={`translate(0 ${pad.t + i * lane})`}>
               <text x={pad.l - 6} y={lane / 2 + 4} class="label" text-anchor="end">{a}</text>
               <line x1={pad.l} y1={lane / 2} x2={w - pad.r} y2={lane / 2} class="lane" />
-              {spans.filter((s) => s.agent === a).map((s) => (
-                <rect key={`${s.taskId}-${s.start}`} x={x(s.start)} y="4" width={Math.max(2, x(s.end) - x(s.start))} height={lane - 8} rx="2" class={`span span-${s.outcome}`}>
-                  <title>{`${a}: ${s.taskId}, ${clock(s.start)}–${clock(s.end)} (${s.outcome})`}</title>
+              {bars(spans.filter((s) => s.agent === a), x).map((b) => (
+                <rect key={`${b.start}`} x={x(b.start)} y="4" width={Math.max(2, x(b.end) - x(b.start))} height={lane - 8} rx="2" class={`span span-${b.outcome}`}>
+                  <title>{`${a}: ${b.tasks.length > 3 ? `${b.tasks.length} tasks, ${b.tasks[0]}–${b.tasks.at(-1)}` : b.tasks.join(', ')}, ${clock(b.start)}–${clock(b.end)} (${b.outcome})`}</title>
                 </rect>
               ))}
             </g>
