@@ -295,10 +295,10 @@ export class Engine {
     return this.rollbacks.checkpoints(await this.record(workflowId));
   }
 
-  /** The agents of a workflow that committed something (live branches, or heads kept after it ended). */
-  async agentsWithWork(workflowId: string): Promise<string[]> {
+  /** The head of each agent of a workflow that committed something (live branches, or heads kept after it ended). */
+  async agentHeads(workflowId: string): Promise<Map<string, string>> {
     await this.record(workflowId);
-    return [...(await workflowHeads(this.options.repoDir, workflowId)).keys()].sort();
+    return workflowHeads(this.options.repoDir, workflowId);
   }
 
   /** What an agent changed since the workflow's base commit: read from git, nothing written. */
