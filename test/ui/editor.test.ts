@@ -53,9 +53,9 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     await w.page.keyboard.press('Enter');
     const editor = w.page.locator('.editor-instance .monaco-editor').first();
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
-    // The cursor on a marked line brings the lightbulb.
-    await editor.locator('.view-line', { hasText: 'Signup' }).click();
-    const bulb = w.page.locator('.lightBulbWidget .codicon');
+    // The cursor on the marked line (both agents rewrote line 3) brings the lightbulb.
+    await editor.locator('.view-line', { hasText: 'small signup service' }).click();
+    const bulb = w.page.locator('.lightBulbWidget');
     await bulb.waitFor({ state: 'visible', timeout: 30_000 });
     await bulb.click();
     const fix = w.page.locator('.action-widget .monaco-list-row', { hasText: 'take coder\'s side' });
@@ -67,7 +67,7 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     await screenshot(w.page, 'conflict-resolved');
   });
 
-  it('"Show Changes" opens the multi-file diff with Approve in its title bar; approving finishes the workflow', async () => {
+  it('"Show Changes" opens the multi-file diff with Approve in its title bar; approving goes on, and finishes the workflow', async () => {
     await runCommand(w.page, 'Baton: Show Changes');
     const input = w.page.locator('.quick-input-widget input');
     await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'coder' }).first().waitFor();
@@ -78,7 +78,17 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     const approve = w.page.locator('.editor-actions [aria-label^="Approve"]');
     await approve.waitFor({ state: 'visible', timeout: 30_000 });
     assert.ok(await w.page.locator('.editor-actions [aria-label^="Reject"]').isVisible());
+    // Its tooltip in the picture, so a reader sees which button approves.
+    await approve.hover();
+    await w.page.locator('.monaco-hover, .workbench-hover', { hasText: 'Approve' }).first().waitFor({ timeout: 10_000 });
     await readmeShot(w.page, 'diff-approval');
+    await approve.click();
+    // The work is integrated, and Baton asks whether to merge it into the user's branch: the title
+    // bar offers Approve again, for that question.
+    await runCommand(w.page, 'Notifications: Show Notifications');
+    await w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval (merge)' }).first().waitFor({ timeout: 90_000 });
+    await w.page.keyboard.press('Escape');
+    await w.page.locator('.tab', { hasText: 'coder\'s changes' }).click();
     await approve.click();
     await row().locator('.codicon-pass').waitFor({ timeout: 90_000 });
     // Nothing waits any more: the title bar's Approve goes with the approval.
