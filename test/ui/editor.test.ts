@@ -67,7 +67,7 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     await screenshot(w.page, 'conflict-resolved');
   });
 
-  it('"Show Changes" opens the multi-file diff with Approve in its title bar; approving goes on, and finishes the workflow', async () => {
+  it('"Show Changes" opens the multi-file diff with Approve in its title bar; approving goes on, rejecting the merge ends the workflow', async () => {
     await runCommand(w.page, 'Baton: Show Changes');
     const input = w.page.locator('.quick-input-widget input');
     await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'coder' }).first().waitFor();
@@ -84,15 +84,20 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     await readmeShot(w.page, 'diff-approval');
     await approve.click();
     // The work is integrated, and Baton asks whether to merge it into the user's branch: the title
-    // bar offers Approve again, for that question.
+    // bar offers Approve / Reject again, for that question. Rejecting asks why, then the workflow
+    // ends cleanly with the result kept on its branch.
     await runCommand(w.page, 'Notifications: Show Notifications');
     await w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval (merge)' }).first().waitFor({ timeout: 90_000 });
     await w.page.keyboard.press('Escape');
     await w.page.locator('.tab', { hasText: 'coder\'s changes' }).click();
-    await approve.click();
+    await w.page.locator('.editor-actions [aria-label^="Reject"]').click();
+    const why = w.page.locator('.quick-input-widget', { hasText: 'why reject?' });
+    await why.waitFor();
+    await why.locator('input').fill('keep it on its branch for now');
+    await w.page.keyboard.press('Enter');
     await row().locator('.codicon-pass').waitFor({ timeout: 90_000 });
     // Nothing waits any more: the title bar's Approve goes with the approval.
     await approve.waitFor({ state: 'detached', timeout: 30_000 });
-    await screenshot(w.page, 'diff-approved');
+    await screenshot(w.page, 'diff-decided');
   });
 });
