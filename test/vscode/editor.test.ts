@@ -72,6 +72,7 @@ describe('diffs, approvals and quick fixes in the editor', () => {
   let server: FakeOpenAI;
   let api: BatonApi;
   let id: string;
+  let startHead: string;
   const root = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root(), encoding: 'utf8' }).trim();
 
@@ -84,12 +85,15 @@ describe('diffs, approvals and quick fixes in the editor', () => {
     await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
     await config.update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
     api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
+    startHead = git('rev-parse', 'HEAD');
     id = await vscode.commands.executeCommand<string>('baton.startWorkflow', { task: 'the README in two languages, and zod' });
     const w = await until(api, id, (x) => ['waiting', 'failed', 'completed'].includes(x.status));
     assert.equal(w.status, 'waiting', JSON.stringify(w));
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The merge landed on the user's branch: the tests that follow start from the repository as it was.
+    git('reset', '--hard', '--quiet', startHead);
     const config = vscode.workspace.getConfiguration('baton');
     await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
     await config.update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
