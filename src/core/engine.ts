@@ -319,7 +319,7 @@ export class Engine {
       throw new BatonError(`Workflow ${workflowId} is running: ${undo} may be changing ${path} right now.`, 'Pause the workflow (Baton: Pause Workflow), or wait until it asks for an approval, then take a side again.', 'usage');
     }
     const result = await takeSide(this.workspaces, { workflowId, baseCommit: record.baseCommit, path, keep, undo });
-    this.scheduleConflictScan(workflowId);
+    this.conflicts?.schedule(workflowId);
     return result;
   }
 
