@@ -295,7 +295,7 @@ export class Engine {
     return this.rollbacks.checkpoints(await this.record(workflowId));
   }
 
-  /** The head of each agent of a workflow that committed something (live branches, or heads kept after it ended). */
+  /** The head of each agent of a workflow that committed something, and of `integration` once merged (live branches, or heads kept after it ended). */
   async agentHeads(workflowId: string): Promise<Map<string, string>> {
     await this.record(workflowId);
     return workflowHeads(this.options.repoDir, workflowId);

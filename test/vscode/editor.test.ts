@@ -146,7 +146,7 @@ describe('diffs, approvals and quick fixes in the editor', () => {
     assert.equal(readFileSync(join(root(), 'README.md'), 'utf8'), '# fixture\n', 'the user\'s working tree is untouched');
   });
 
-  it('Approve from the changes editor\'s title bar resumes the workflow; the next approval from a CodeLens finishes it', async () => {
+  it('Approve from the changes editor\'s title bar resumes the workflow; the merged work shows the same way; a CodeLens approves the merge', async () => {
     const title = await vscode.commands.executeCommand<string>('baton.showChanges', { workflowId: id, agentId: 'coder' });
     const tab = await tabLabelled(title);
     assert.ok(tab.isActive);
@@ -158,8 +158,13 @@ describe('diffs, approvals and quick fixes in the editor', () => {
     // It went on: the work integrated, Baton asks whether to merge it into the user's branch.
     const merge = await until(api, id, (w) => w.status !== 'running' && !(w.approvals ?? []).some((a) => asked.includes(a.approvalId)));
     assert.deepEqual(merge.approvals?.map((a) => a.trigger), ['merge'], JSON.stringify(merge));
+    // What the merge would land: every agent's work merged, shown the same way.
+    const merged = await vscode.commands.executeCommand<string>('baton.showChanges', { workflowId: id, agentId: 'integration' });
+    assert.equal((await tabLabelled(merged)).label, `integration's changes (${id}) (2 files)`);
     const head = git('rev-parse', `baton/${id}/coder`);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', refUri({ root: root(), ref: head, path: 'README.md', workflowId: id, owner: 'coder' }));
+    // CodeLenses are asked of an open document, as the editor does.
+    const coderReadme = await vscode.workspace.openTextDocument(refUri({ root: root(), ref: head, path: 'README.md', workflowId: id, owner: 'coder' }));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', coderReadme.uri);
     const approve = lenses.find((l) => l.command?.command === 'baton.approve')!;
     await vscode.commands.executeCommand(approve.command!.command, ...(approve.command!.arguments ?? []));
     const done = await until(api, id, (w) => ['completed', 'failed', 'cancelled'].includes(w.status));

@@ -1,6 +1,6 @@
 import { BatonError } from '../errors';
 import { runGit } from './gitRunner';
-import { endedRef, integrationName } from './workspaces';
+import { endedRef } from './workspaces';
 
 /** How a file differs between two commits, as `git diff --name-status` says it (renames off). */
 export type ChangeStatus = 'added' | 'modified' | 'deleted';
@@ -54,7 +54,9 @@ export async function changedFilesWithStatus(repoDir: string, base: string, head
 
 /**
  * Every agent of a workflow with work to show, and its head: the live branches, and for those
- * already removed (the workflow ended) the heads kept under refs/baton/trash/<id>/ended/.
+ * already removed (the workflow ended) the heads kept under refs/baton/trash/<id>/ended/. The
+ * integration branch (every agent's work merged, what the merge approval lands) is listed as
+ * `integration`, a name no agent may have.
  */
 export async function workflowHeads(repoDir: string, workflowId: string): Promise<Map<string, string>> {
   const live = `refs/heads/baton/${workflowId}/`;
@@ -64,7 +66,7 @@ export async function workflowHeads(repoDir: string, workflowId: string): Promis
   for (const line of out.split('\n').filter(Boolean)) {
     const [ref = '', sha = ''] = line.split(' ');
     const agentId = ref.startsWith(live) ? ref.slice(live.length) : ref.slice(ended.length);
-    if (!agentId || agentId === integrationName) continue;
+    if (!agentId) continue;
     // A live branch wins over the head kept from an earlier end (a workflow resumed after it ended).
     if (ref.startsWith(live) || !heads.has(agentId)) heads.set(agentId, sha);
   }

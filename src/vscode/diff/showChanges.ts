@@ -32,7 +32,9 @@ export async function showChanges(service: WorkflowService, model: WorkflowModel
         void vscode.window.showInformationMessage(`Baton: no agent of "${workflow.task}" has committed anything yet. Show the changes again once one has.`);
         return undefined;
       }
-      agentId = agents.length === 1 ? agents[0] : (await vscode.window.showQuickPick(agents, { title: `Baton: whose changes in "${workflow.task}"?` }));
+      // The integration branch holds every agent's work merged: what a merge approval would land.
+      const items = agents.map((a) => ({ label: a, description: a === 'integration' ? 'every agent\'s work merged, as it would land on your branch' : undefined }));
+      agentId = agents.length === 1 ? agents[0] : (await vscode.window.showQuickPick(items, { title: `Baton: whose changes in "${workflow.task}"?` }))?.label;
       if (!agentId) return undefined;
     }
     const changes = await service.changes(workflow.id, agentId);
