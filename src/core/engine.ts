@@ -18,6 +18,7 @@ import { MergeBlocked } from './git/land';
 import { agentChanges, workflowHeads } from './git/refFiles';
 import type { AgentChanges } from './git/refFiles';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
+import { processAlive } from './liveness';
 import type { SnapshotRecord } from './git/snapshotRecord';
 import { takeSide } from './git/takeSide';
 import type { TakeSideResult } from './git/takeSide';
@@ -315,7 +316,9 @@ export class Engine {
    */
   async takeSide(workflowId: string, path: string, keep: string, undo: string): Promise<TakeSideResult> {
     const record = await this.record(workflowId);
-    if (this.running.has(workflowId)) {
+    // Run here, or by another process (the CLI, another window) that is still alive.
+    const elsewhere = record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid);
+    if (this.running.has(workflowId) || elsewhere) {
       throw new BatonError(`Workflow ${workflowId} is running: ${undo} may be changing ${path} right now.`, 'Pause the workflow (Baton: Pause Workflow), or wait until it asks for an approval, then take a side again.', 'usage');
     }
     const result = await takeSide(this.workspaces, { workflowId, baseCommit: record.baseCommit, path, keep, undo });

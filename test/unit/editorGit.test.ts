@@ -102,6 +102,10 @@ describe('the editor\'s git: files at a ref and taking a side', () => {
       const changes = await h.engine.changes(id, 'tester');
       assert.deepEqual(changes.files, [{ path: 'a.txt', status: 'modified' }]);
 
+      // Not while a process runs the workflow: its agent may be editing the file in that worktree.
+      await h.records.update(id, { runnerPid: process.ppid });
+      await assert.rejects(h.engine.takeSide(id, 'a.txt', 'coder', 'tester'), /is running: tester may be changing a\.txt/);
+      await h.records.update(id, { runnerPid: undefined });
       await h.engine.takeSide(id, 'a.txt', 'coder', 'tester');
       await h.engine.conflictsSettled(id);
       assert.ok(h.of('conflict.resolved').some((e) => e.data.id === detected[0]!.data.id), 'the conflict is announced resolved');
