@@ -5,11 +5,17 @@ import { checkRuntime } from './core/runtime';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PanelEntry } from './protocol/panelEntries';
+import { conflictCommands } from './protocol/lsp';
 import type { PanelState, WorkflowSummary } from './protocol/webview';
 import { panelEntries } from './vscode/panel/panelEntries';
 import { doctor } from './vscode/commands/doctor';
 import { setApiKey } from './vscode/commands/setApiKey';
-import { control, decide, showChangesByHand, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
+import { control, decide, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
+import { compareSides, takeSide } from './vscode/conflicts/conflictCommands';
+import { DiffApprovals, editorWorkflowArgs } from './vscode/diff/diffApprovals';
+import { RefContentProvider } from './vscode/diff/refContentProvider';
+import { refScheme } from './vscode/diff/refUri';
+import { showChanges } from './vscode/diff/showChanges';
 import { PanelHost } from './vscode/panel/panelHost';
 import { ApiKeyStore } from './vscode/secrets';
 import { budgetUsd } from './vscode/settings';
@@ -42,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
   };
   const panel = new PanelHost(context.extensionUri, panelState, model.onDidChange, { onEvent: (l) => service.onDidEmit(l), history: (id) => service.history(id) }, openIfUsedHere);
   const treeView = vscode.window.createTreeView('baton.agents', { treeDataProvider: tree, showCollapseAll: true });
+  const diffApprovals = new DiffApprovals(model);
 
   context.subscriptions.push(
     output,
@@ -50,6 +57,9 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     panel,
     service,
     treeView,
+    diffApprovals,
+    vscode.workspace.registerTextDocumentContentProvider(refScheme, new RefContentProvider((root, ref, path) => service.readAtRef(root, ref, path))),
+    vscode.languages.registerCodeLensProvider({ scheme: refScheme }, diffApprovals),
     treeView.onDidChangeVisibility((e) => {
       if (e.visible) openIfUsedHere();
     }),
@@ -58,13 +68,17 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     vscode.commands.registerCommand('baton.openPanel', () => panel.show()),
     vscode.commands.registerCommand('baton.startWorkflow', (args?: { task?: string; mode?: string; budgetUsd?: number }) => startWorkflow(service, context.globalState, args)),
     vscode.commands.registerCommand('baton.tryDemo', () => tryDemo(service)),
-    vscode.commands.registerCommand('baton.approve', (arg?: unknown) => decide(service, model, 'approve', arg)),
-    vscode.commands.registerCommand('baton.reject', (arg?: unknown) => decide(service, model, 'reject', arg)),
+    // From a diff editor's title bar the argument is the editor's resource: it names the workflow.
+    vscode.commands.registerCommand('baton.approve', (arg?: unknown) => decide(service, model, 'approve', editorWorkflowArgs(arg) ?? arg)),
+    vscode.commands.registerCommand('baton.reject', (arg?: unknown) => decide(service, model, 'reject', editorWorkflowArgs(arg) ?? arg)),
     vscode.commands.registerCommand('baton.pause', (arg?: unknown) => control(service, model, 'pause', arg)),
     vscode.commands.registerCommand('baton.resume', (arg?: unknown) => control(service, model, 'resume', arg)),
     vscode.commands.registerCommand('baton.cancel', (arg?: unknown) => control(service, model, 'cancel', arg)),
     vscode.commands.registerCommand('baton.stopAll', () => stopAll(service, model)),
-    vscode.commands.registerCommand('baton.showChanges', (arg?: unknown) => showChangesByHand(model, arg)),
+    vscode.commands.registerCommand('baton.showChanges', (arg?: unknown) => showChanges(service, model, arg)),
+    // The quick fixes of conflict diagnostics (the language server offers them; they run here).
+    vscode.commands.registerCommand(conflictCommands.compare, (arg?: unknown) => compareSides(service, arg)),
+    vscode.commands.registerCommand(conflictCommands.takeSide, (arg?: unknown) => takeSide(service, arg)),
     vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => control(service, model, 'rollback', arg)),
     vscode.commands.registerCommand('baton.setApiKey', () => setApiKey(keys)),
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),

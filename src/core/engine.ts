@@ -15,8 +15,13 @@ import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { ConflictSchedule } from './git/conflictSchedule';
 import { MergeBlocked } from './git/land';
+import { agentChanges, workflowHeads } from './git/refFiles';
+import type { AgentChanges } from './git/refFiles';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
+import { processAlive } from './liveness';
 import type { SnapshotRecord } from './git/snapshotRecord';
+import { takeSide } from './git/takeSide';
+import type { TakeSideResult } from './git/takeSide';
 import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
@@ -289,6 +294,36 @@ export class Engine {
   /** The points of a workflow's graph history a checkpoint rollback can go back to, oldest first. */
   async checkpoints(workflowId: string): Promise<CheckpointEntry[]> {
     return this.rollbacks.checkpoints(await this.record(workflowId));
+  }
+
+  /** The head of each agent of a workflow that committed something, and of `integration` once merged (live branches, or heads kept after it ended). */
+  async agentHeads(workflowId: string): Promise<Map<string, string>> {
+    await this.record(workflowId);
+    return workflowHeads(this.options.repoDir, workflowId);
+  }
+
+  /** What an agent changed since the workflow's base commit: read from git, nothing written. */
+  async changes(workflowId: string, agentId: string): Promise<AgentChanges> {
+    const record = await this.record(workflowId);
+    return agentChanges(this.options.repoDir, workflowId, agentId, record.baseCommit);
+  }
+
+  /**
+   * Resolves a conflict over `path` by keeping `keep`'s version: a commit on `undo`'s branch puts
+   * the file back as it was at their merge base (see git/takeSide.ts), then the conflicts are
+   * predicted again, which announces the conflict resolved. Not while the workflow runs: its agent
+   * may be editing that file in the same worktree.
+   */
+  async takeSide(workflowId: string, path: string, keep: string, undo: string): Promise<TakeSideResult> {
+    const record = await this.record(workflowId);
+    // Run here, or by another process (the CLI, another window) that is still alive.
+    const elsewhere = record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid);
+    if (this.running.has(workflowId) || elsewhere) {
+      throw new BatonError(`Workflow ${workflowId} is running: ${undo} may be changing ${path} right now.`, 'Pause the workflow (Baton: Pause Workflow), or wait until it asks for an approval, then take a side again.', 'usage');
+    }
+    const result = await takeSide(this.workspaces, { workflowId, baseCommit: record.baseCommit, path, keep, undo });
+    this.conflicts?.schedule(workflowId);
+    return result;
   }
 
   /** Cancels a workflow that no process is running right now (e.g. one waiting for an approval). */

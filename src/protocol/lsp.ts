@@ -34,3 +34,46 @@ export interface ConflictsParams {
 
 export const conflictsNotification = 'baton/conflicts';
 export const diagnosticSource = 'Baton';
+
+/** What a Baton diagnostic carries, so a code action can name its conflict. */
+export interface ConflictDiagnosticData {
+  workflowId: string;
+  conflictId: string;
+  agentId: string;
+}
+
+/**
+ * Commands the server's quick fixes run in the extension (registered in activate(), not in the
+ * palette). Arguments cross as JSON: the extension checks them with the guards below.
+ */
+export const conflictCommands = {
+  compare: 'baton.conflict.compare',
+  takeSide: 'baton.conflict.takeSide',
+} as const;
+
+/** Opens a diff of two agents' versions of a file. */
+export interface CompareArgs {
+  workflowId: string;
+  path: string;
+  agents: [string, string];
+}
+
+/** Keeps `keep`'s version of `path`: `undo`'s change to it is undone on `undo`'s branch. */
+export interface TakeSideArgs {
+  workflowId: string;
+  path: string;
+  keep: string;
+  undo: string;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+export function isCompareArgs(v: unknown): v is CompareArgs {
+  const a = v as Partial<CompareArgs> | null;
+  return typeof a === 'object' && a !== null && isString(a.workflowId) && isString(a.path) && Array.isArray(a.agents) && a.agents.length === 2 && a.agents.every(isString);
+}
+
+export function isTakeSideArgs(v: unknown): v is TakeSideArgs {
+  const a = v as Partial<TakeSideArgs> | null;
+  return typeof a === 'object' && a !== null && isString(a.workflowId) && isString(a.path) && isString(a.keep) && isString(a.undo);
+}

@@ -1,7 +1,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Diagnostic } from 'vscode-languageserver';
 import { diagnosticSource } from '../protocol/lsp';
-import type { ConflictKind, ConflictsParams, FileConflict } from '../protocol/lsp';
+import type { ConflictDiagnosticData, ConflictKind, ConflictsParams, FileConflict } from '../protocol/lsp';
 
 const severity: Record<ConflictKind, DiagnosticSeverity> = {
   textual: DiagnosticSeverity.Error,
@@ -14,7 +14,7 @@ export function fileUri(rootUri: string, path: string): string {
 }
 
 /** One diagnostic per side of a conflict, at that side's lines, so each agent's edit is marked. */
-export function toDiagnostics(conflict: FileConflict): Diagnostic[] {
+export function toDiagnostics(conflict: FileConflict, workflowId = ''): Diagnostic[] {
   return conflict.sides.map((side) => ({
     range: {
       start: { line: Math.max(0, side.range.start - 1), character: 0 },
@@ -25,7 +25,7 @@ export function toDiagnostics(conflict: FileConflict): Diagnostic[] {
     source: diagnosticSource,
     code: `${conflict.kind}-conflict`,
     message: `${conflict.message} (${side.agentId} on ${side.branch})`,
-    data: { conflictId: conflict.id, agentId: side.agentId },
+    data: { workflowId, conflictId: conflict.id, agentId: side.agentId } satisfies ConflictDiagnosticData,
   }));
 }
 
@@ -46,9 +46,15 @@ export class ConflictBook {
     for (const p of this.byWorkflow.values()) {
       for (const c of p.conflicts) {
         const uri = fileUri(p.rootUri, c.path);
-        result.get(uri)?.push(...toDiagnostics(c));
+        result.get(uri)?.push(...toDiagnostics(c, p.workflowId));
       }
     }
     return result;
+  }
+
+  /** A workflow's conflict in one file as last published, for the quick fixes of its diagnostics. */
+  find(workflowId: string, conflictId: string, uri: string): FileConflict | undefined {
+    const p = this.byWorkflow.get(workflowId);
+    return p?.conflicts.find((c) => c.id === conflictId && fileUri(p.rootUri, c.path) === uri);
   }
 }

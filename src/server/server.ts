@@ -1,15 +1,16 @@
 // Baton's language server: publishes the engine's conflict predictions as diagnostics on the
-// user's files. It runs in its own process, started by the extension when a workflow starts.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+// user's files, with quick fixes. It runs in its own process, started by the extension when a workflow starts.
+import { CodeActionKind, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { conflictsNotification } from '../protocol/lsp';
 import type { ConflictsParams } from '../protocol/lsp';
+import { conflictActions } from './codeActions';
 import { ConflictBook } from './diagnostics';
 
 const connection = createConnection(ProposedFeatures.all);
 const book = new ConflictBook();
 
 connection.onInitialize(() => ({
-  capabilities: {},
+  capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
   serverInfo: { name: 'baton-conflicts' },
 }));
 
@@ -18,5 +19,7 @@ connection.onNotification(conflictsNotification, (params: ConflictsParams) => {
     void connection.sendDiagnostics({ uri, diagnostics });
   }
 });
+
+connection.onCodeAction((params) => conflictActions(book, params));
 
 connection.listen();

@@ -21,10 +21,18 @@ export class WorkflowModel implements vscode.Disposable {
 
   publish(): void {
     const has = (...s: WorkflowSummary['status'][]) => this.workflows.some((w) => s.includes(w.status));
-    void vscode.commands.executeCommand('setContext', 'baton.hasWorkflows', this.workflows.length > 0);
-    void vscode.commands.executeCommand('setContext', 'baton.hasRunningWorkflow', has('running', 'queued'));
-    void vscode.commands.executeCommand('setContext', 'baton.hasPausedWorkflow', has('paused'));
-    void vscode.commands.executeCommand('setContext', 'baton.hasPendingApproval', has('waiting'));
+    // One key per question a command's `when` asks; each matches the statuses its command accepts
+    // (see workflowCommands.ts), so the palette offers only commands that can do something.
+    const keys: Record<string, boolean> = {
+      'baton.hasWorkflows': this.workflows.length > 0,
+      'baton.hasRunningWorkflow': has('running', 'queued'),
+      'baton.hasPausedWorkflow': has('paused'),
+      'baton.hasPendingApproval': this.workflows.some((w) => w.status === 'waiting' || (w.approvals?.length ?? 0) > 0),
+      'baton.hasLiveWorkflow': has('running', 'queued', 'waiting', 'paused'),
+      'baton.hasResumableWorkflow': has('paused', 'cancelled', 'failed'),
+      'baton.hasStoppedWorkflow': has('waiting', 'paused', 'completed', 'failed', 'cancelled'),
+    };
+    for (const [key, value] of Object.entries(keys)) void vscode.commands.executeCommand('setContext', key, value);
     this.changed.fire();
   }
 

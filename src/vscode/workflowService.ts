@@ -4,6 +4,8 @@ import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
 import type { BatonEvent } from '../core/events/events';
 import { readWorkflowHistory } from '../core/events/workflowHistory';
+import type { AgentChanges } from '../core/git/refFiles';
+import type { TakeSideResult } from '../core/git/takeSide';
 import { halted } from '../core/liveness';
 import { WebhookNotifier } from '../core/notify/webhookNotifier';
 import type { RollbackTarget } from '../core/rollbacks';
@@ -153,6 +155,28 @@ export class WorkflowService implements vscode.Disposable {
   /** Every event the workflow has had so far, from its audit log. */
   async history(workflowId: string): Promise<BatonEvent[]> {
     return readWorkflowHistory((await this.owner(workflowId)).batonDir, workflowId);
+  }
+
+  /** The agents of a workflow with work on a branch, and their heads, in the repository at `root`. */
+  async agentHeads(workflowId: string): Promise<{ root: string; heads: Map<string, string> }> {
+    const opened = await this.owner(workflowId);
+    return { root: opened.repoRoot, heads: await opened.engine.agentHeads(workflowId) };
+  }
+
+  /** What an agent changed since the workflow's base commit, in the repository at `root`. */
+  async changes(workflowId: string, agentId: string): Promise<AgentChanges & { root: string }> {
+    const opened = await this.owner(workflowId);
+    return { root: opened.repoRoot, ...(await opened.engine.changes(workflowId, agentId)) };
+  }
+
+  /** Keeps `keep`'s version of `path`; see Engine.takeSide. */
+  async takeSide(workflowId: string, path: string, keep: string, undo: string): Promise<TakeSideResult> {
+    return (await this.owner(workflowId)).engine.takeSide(workflowId, path, keep, undo);
+  }
+
+  /** A file at a commit, for the baton-ref: documents; loads the engine bundle (git helpers) on first use. */
+  readAtRef(root: string, ref: string, path: string): Promise<string | undefined> {
+    return loadEngineModule(this.extensionPath).readFileAtRef(root, ref, path);
   }
 
   /** Reads every known workflow from the engines opened so far and republishes the model. */

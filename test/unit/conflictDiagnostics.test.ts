@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { conflictActions } from '../../src/server/codeActions';
 import { ConflictBook, fileUri, toDiagnostics } from '../../src/server/diagnostics';
 import type { FileConflict } from '../../src/protocol/lsp';
 
@@ -45,5 +46,30 @@ describe('conflict diagnostics (language server)', () => {
     assert.equal(out.get(`${root}/src/a.ts`)?.length, 4);
     const cleared = book.update({ workflowId: 'two', rootUri: root, conflicts: [] });
     assert.equal(cleared.get(`${root}/src/a.ts`)?.length, 2, 'workflow one\'s conflict stays');
+  });
+
+  it('offers quick fixes on a diagnostic: open the comparison, and take either agent\'s side', () => {
+    const book = new ConflictBook();
+    const published = book.update({ workflowId: 'wf', rootUri: root, conflicts: [conflict('c1', 'textual')] });
+    const diagnostics = published.get(`${root}/src/a.ts`)!;
+    const actions = conflictActions(book, { textDocument: { uri: `${root}/src/a.ts` }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(actions.map((a) => a.title), [
+      'Baton: open the comparison of coder\'s and tester\'s a.ts',
+      'Baton: take coder\'s side (undo tester\'s change to a.ts)',
+      'Baton: take tester\'s side (undo coder\'s change to a.ts)',
+    ]);
+    assert.equal(actions[0]?.diagnostics?.length, 2, 'one action for both sides of the conflict');
+    assert.deepEqual(actions[1]?.command?.arguments, [{ workflowId: 'wf', path: 'src/a.ts', keep: 'coder', undo: 'tester' }]);
+    assert.equal(actions[1]?.command?.command, 'baton.conflict.takeSide');
+    assert.ok(actions.every((a) => a.kind === 'quickfix'));
+  });
+
+  it('offers no side to take in a semantic conflict, and nothing for a conflict that cleared', () => {
+    const book = new ConflictBook();
+    const diagnostics = book.update({ workflowId: 'wf', rootUri: root, conflicts: [conflict('c3', 'semantic')] }).get(`${root}/src/a.ts`)!;
+    const ask = () => conflictActions(book, { textDocument: { uri: `${root}/src/a.ts` }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(ask().map((a) => a.command?.command), ['baton.conflict.compare']);
+    book.update({ workflowId: 'wf', rootUri: root, conflicts: [] });
+    assert.deepEqual(ask(), []);
   });
 });

@@ -22,7 +22,8 @@ export class ConflictSchedule {
     await this.scans.get(workflowId)?.done;
   }
 
-  private schedule(workflowId: string): void {
+  /** Predicts again soon; also after a commit Baton makes outside an agent's turn (Engine.takeSide). */
+  schedule(workflowId: string): void {
     const pending = this.scans.get(workflowId);
     if (pending) {
       pending.again = true;

@@ -178,6 +178,23 @@ export class AgentWorkspaces {
   }
 
   /**
+   * Commits `path` as it is at `source` on the worktree's branch (removing it when `source` has no
+   * such file): the user taking the other agent's side of a conflict. Only that path is staged, so
+   * whatever else an interrupted agent left in its worktree stays uncommitted. Undefined when the
+   * branch already has that version.
+   */
+  async restoreFile(ws: Workspace, path: string, source: string, subject: string, body: string): Promise<string | undefined> {
+    this.clean.delete(ws.path);
+    const cwd = ws.path;
+    const atSource = (await runGit(['cat-file', '-e', `${source}:${path}`], { cwd, okCodes: [1, 128] })).code === 0;
+    if (atSource) await runGit(['--literal-pathspecs', 'restore', `--source=${source}`, '--staged', '--worktree', '--', path], { cwd });
+    else await runGit(['--literal-pathspecs', 'rm', '--quiet', '--force', '--ignore-unmatch', '--', path], { cwd });
+    if ((await runGit(['diff', '--cached', '--quiet', '--', path], { cwd, okCodes: [1] })).code === 0) return undefined;
+    await runGit(['--literal-pathspecs', 'commit', '--quiet', '--no-verify', '-m', subject, '-m', body, '--', path], { cwd });
+    return this.headOf(ws);
+  }
+
+  /**
    * Moves the agent's branch back to `sha`, discarding its uncommitted changes. An abandoned head
    * stays reachable under `trashRef` (refs/baton/trash/...), so no commit is lost silently.
    */

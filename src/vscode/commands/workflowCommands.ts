@@ -33,8 +33,12 @@ function refuseRuntime(): boolean {
   return true;
 }
 
-function report(e: unknown): void {
-  void vscode.window.showErrorMessage(`Baton: ${e instanceof Error ? e.message : String(e)}`);
+export function reportError(e: unknown): void {
+  // The engine's BatonError comes from another bundle (dist/engine.js), so it is recognized by shape:
+  // describe() adds what to do next.
+  const describe = (e as { describe?: unknown } | null)?.describe;
+  const text = typeof describe === 'function' ? String(describe.call(e)) : e instanceof Error ? e.message : String(e);
+  void vscode.window.showErrorMessage(`Baton: ${text}`);
 }
 
 /** "Baton: Start Workflow": asks for the job (recent tasks offered) and starts it in the background. */
@@ -49,7 +53,7 @@ export async function startWorkflow(service: WorkflowService, memento: vscode.Me
   try {
     return await service.start(task, { mode: args?.mode, budgetUsd: args?.budgetUsd });
   } catch (e) {
-    report(e);
+    reportError(e);
     return undefined;
   }
 }
@@ -59,7 +63,7 @@ export async function tryDemo(service: WorkflowService): Promise<string | undefi
   try {
     return await service.startDemo();
   } catch (e) {
-    report(e);
+    reportError(e);
     return undefined;
   }
 }
@@ -90,7 +94,7 @@ export async function decide(service: WorkflowService, model: WorkflowModel, dec
   try {
     await service.decide(workflow.id, a.approvalId, decision, reason);
   } catch (e) {
-    report(e);
+    reportError(e);
   }
 }
 
@@ -110,7 +114,7 @@ export async function control(service: WorkflowService, model: WorkflowModel, ac
       await service[action](workflow.id);
     }
   } catch (e) {
-    report(e);
+    reportError(e);
   }
 }
 
@@ -120,12 +124,5 @@ export async function stopAll(service: WorkflowService, model: WorkflowModel): P
     void vscode.window.showInformationMessage('Baton: no agent is working.');
     return;
   }
-  await Promise.all(ids.map((id) => service.cancel(id).catch(report)));
-}
-
-/** Show Changes comes with the diff views; until then it says where the work is and how to compare it. */
-export async function showChangesByHand(model: WorkflowModel, arg: unknown): Promise<void> {
-  const workflow = await pickWorkflow(model, arg, ['running', 'waiting', 'paused', 'completed', 'failed', 'cancelled'], 'Baton: there is no workflow yet.');
-  if (!workflow) return;
-  void vscode.window.showInformationMessage(`Baton: the agents' work is on branches baton/${workflow.id}/<agent>; compare one with: git diff HEAD...baton/${workflow.id}/<agent>. A diff view in VS Code comes in the next release.`);
+  await Promise.all(ids.map((id) => service.cancel(id).catch(reportError)));
 }

@@ -8,3 +8,4 @@ export { demoEngineSettings } from '../../core/demo/demoSettings';
 export { errorMessage } from '../../core/errors';
 export { describeEstimate } from '../../core/cost/estimate';
 export { ConflictClient } from './conflictClient';
+export { readFileAtRef } from '../../core/git/refFiles';

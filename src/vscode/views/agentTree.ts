@@ -49,7 +49,7 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
       item.description = `${w.status} · ${usd(w.costUsd)} / ${usd(w.budgetUsd)}`;
       item.iconPath = icon(workflowIcons[w.status]);
       // contextValue carries several words so package.json's `viewItem =~` clauses can match each.
-      item.contextValue = `workflow ${w.status}${w.status === 'waiting' ? ' approval' : ''}`;
+      item.contextValue = `workflow ${w.status}${w.status === 'waiting' || w.approvals?.length ? ' approval' : ''}`;
       item.tooltip = new vscode.MarkdownString(`**${w.task}**\n\n${w.mode} · ${w.agents.length} agents · started ${w.startedAt}`);
       return item;
     }
