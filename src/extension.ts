@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     vscode.commands.registerCommand(conflictCommands.takeSide, (arg?: unknown) => takeSide(service, arg)),
     vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => control(service, model, 'rollback', arg)),
     vscode.commands.registerCommand('baton.setApiKey', () => setApiKey(keys)),
-    vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output)),
+    vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output, context.extensionPath)),
   );
   model.publish();
   if (treeView.visible) openIfUsedHere();

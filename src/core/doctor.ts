@@ -1,11 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BatonError, errorMessage } from './errors';
 import { gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
 import type { StorageSettings } from './store/operationalStore';
-import { postgresMigrations } from './store/postgresMigrations';
-import { probePostgres } from './store/postgresProbe';
 
 const run = promisify(execFile);
 
@@ -27,6 +24,11 @@ export interface DoctorInput {
   timeoutMs?: number;
   /** With the Postgres backend, doctor checks that the server can be reached. */
   storage?: StorageSettings;
+  /**
+   * The PostgreSQL check (store/storageCheck.ts), passed in so the doctor itself stays free of the pg
+   * driver: VS Code runs it from the extension's small bundle and loads the check with the engine.
+   */
+  checkStorage?: (url: string, timeoutMs?: number) => Promise<Check>;
 }
 
 
@@ -43,23 +45,12 @@ export async function runDoctor(input: DoctorInput): Promise<Check[]> {
     name: 'Repository', status: 'fail', detail: 'No folder is open.', fix: 'Open the folder of a git repository.',
   });
   checks.push(...(await checkModel(input)));
-  if (input.storage?.backend === 'postgres') checks.push(await checkPostgres(input.storage.postgresUrl, input.timeoutMs));
-  return checks;
-}
-
-async function checkPostgres(url: string, timeoutMs = 5000): Promise<Check> {
-  const name = 'Storage';
-  if (!url.trim()) return { name, status: 'fail', detail: 'The storage backend is PostgreSQL, but no URL is set.', fix: 'Set baton.storage.postgresUrl (CLI: BATON_POSTGRES_URL) to postgres://USER@HOST:PORT/DATABASE.' };
-  try {
-    const probe = await probePostgres(url, timeoutMs);
-    const where = `PostgreSQL ${probe.serverVersion} at ${probe.target.address}, database "${probe.target.database}"`;
-    if (probe.schemaVersion > postgresMigrations.length) {
-      return { name, status: 'fail', detail: `${where} was set up by a newer Baton (schema ${probe.schemaVersion}).`, fix: 'Update Baton on this machine.' };
-    }
-    return { name, status: 'ok', detail: probe.schemaVersion ? `${where}, Baton schema ${probe.schemaVersion}` : `${where}; Baton creates its tables on first use` };
-  } catch (e) {
-    return e instanceof BatonError ? { name, status: 'fail', detail: e.message, fix: e.fix } : { name, status: 'fail', detail: errorMessage(e) };
+  if (input.storage?.backend === 'postgres') {
+    checks.push(input.checkStorage
+      ? await input.checkStorage(input.storage.postgresUrl, input.timeoutMs)
+      : { name: 'Storage', status: 'warn', detail: 'The storage backend is PostgreSQL; it was not checked here.', fix: 'Run `baton doctor` to check the server.' });
   }
+  return checks;
 }
 
 async function checkGit(): Promise<Check> {

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
 import type { BatonEvent } from '../core/events/events';
-import { readWorkflowHistory } from '../core/events/workflowHistory';
 import type { AgentChanges } from '../core/git/refFiles';
 import type { TakeSideResult } from '../core/git/takeSide';
 import { halted } from '../core/liveness';
@@ -154,7 +153,8 @@ export class WorkflowService implements vscode.Disposable {
 
   /** Every event the workflow has had so far, from its audit log. */
   async history(workflowId: string): Promise<BatonEvent[]> {
-    return readWorkflowHistory((await this.owner(workflowId)).batonDir, workflowId);
+    // Read with the engine bundle: the audit log's event schemas (zod) stay out of the extension's.
+    return loadEngineModule(this.extensionPath).readWorkflowHistory((await this.owner(workflowId)).batonDir, workflowId);
   }
 
   /** The agents of a workflow with work on a branch, and their heads, in the repository at `root`. */

@@ -45,4 +45,12 @@ describe(`npm run package: baton-${pkg.version}.vsix`, () => {
     const unwanted = names.filter((n) => (/^extension\/(src|test|bench|docs|webview-ui|node_modules|scripts|out)\//.test(n) && !/^extension\/docs\/images\/[^/]+\.png$/.test(n)) || /\.(map|ts|tsx)$/.test(n) || n.endsWith('meta.json'));
     assert.deepEqual(unwanted, []);
   });
+
+  it('keeps the engine\'s libraries out of dist/extension.js: activation loads no LangChain, zod or database driver', () => {
+    // The engine (dist/engine.js) is required on first use; the extension's own bundle must stay small.
+    const text = readFileSync(resolve(root, 'dist', 'extension.js'), 'utf8');
+    for (const marker of ['@langchain', 'ZodError', 'pg-protocol', 'better-sqlite3']) assert.ok(!text.includes(marker), `dist/extension.js contains ${marker}`);
+    assert.ok(statSync(resolve(root, 'dist', 'extension.js')).size < 150 * 1024, 'dist/extension.js stays under 150 KB');
+  });
 });
+

@@ -17,6 +17,7 @@ import { StoreError } from '../../src/core/store/storeError';
 import { postgresBinDir, startPostgres } from '../support/postgresServer';
 import type { PostgresServer } from '../support/postgresServer';
 import { makeRepo } from '../support/repoBuilder';
+import { checkPostgres } from '../../src/core/store/storageCheck';
 
 // What a team sees when the shared PostgreSQL is out of reach or set up wrong, and how Baton shares it safely.
 
@@ -70,13 +71,13 @@ describe('store: PostgreSQL unreachable or misconfigured', () => {
 
   it('`baton doctor` fails the storage check with the same message', async () => {
     const port = await closedPort();
-    const checks = await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: `postgres://baton:${secret}@127.0.0.1:${port}/baton` } });
+    const checks = await runDoctor({ checkStorage: checkPostgres, host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: `postgres://baton:${secret}@127.0.0.1:${port}/baton` } });
     const storage = checks.find((c) => c.name === 'Storage');
     assert.equal(storage?.status, 'fail');
     assert.match(storage!.detail, new RegExp(`could not reach PostgreSQL at 127\\.0\\.0\\.1:${port}`));
     assert.match(storage!.fix ?? '', /Check that the server is running/);
     assert.doesNotMatch(JSON.stringify(checks), new RegExp(secret));
-    const unset = await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: '' } });
+    const unset = await runDoctor({ checkStorage: checkPostgres, host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: '' } });
     assert.match(unset.find((c) => c.name === 'Storage')?.fix ?? '', /Set baton\.storage\.postgresUrl/);
   });
 
@@ -143,7 +144,7 @@ describe('store: a shared PostgreSQL', function () {
 
   it('`baton doctor` reports the server, the database and the schema version, changing nothing', async () => {
     const url = await fresh();
-    const storageCheck = async () => (await runDoctor({ host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: url } }))
+    const storageCheck = async () => (await runDoctor({ checkStorage: checkPostgres, host: 'cli', repoDir: undefined, baseUrl: 'http://127.0.0.1:1/v1', model: 'm', apiKey: undefined, timeoutMs: 2000, storage: { backend: 'postgres', postgresUrl: url } }))
       .find((c) => c.name === 'Storage');
     const before = await storageCheck();
     assert.equal(before?.status, 'ok');

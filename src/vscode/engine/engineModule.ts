@@ -9,3 +9,5 @@ export { errorMessage } from '../../core/errors';
 export { describeEstimate } from '../../core/cost/estimate';
 export { ConflictClient } from './conflictClient';
 export { readFileAtRef } from '../../core/git/refFiles';
+export { checkPostgres } from '../../core/store/storageCheck';
+export { readWorkflowHistory } from '../../core/events/workflowHistory';
