@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     }),
     new CostStatusBar(model, budgetUsd),
     vscode.workspace.onDidGrantWorkspaceTrust(() => model.publish()),
-    vscode.commands.registerCommand('baton.openPanel', () => panel.show()),
+    vscode.commands.registerCommand('baton.openPanel', (arg?: unknown) => panel.show(panelFocus(arg))),
     vscode.commands.registerCommand('baton.startWorkflow', (args?: { task?: string; mode?: string; budgetUsd?: number }) => startWorkflow(service, context.globalState, args)),
     vscode.commands.registerCommand('baton.tryDemo', () => tryDemo(service)),
     // From a diff editor's title bar the argument is the editor's resource: it names the workflow.
@@ -96,4 +96,14 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
+}
+
+/** What "Open Agent Panel" shows first: the tree item's (or the caller's) workflow and agent. */
+function panelFocus(arg: unknown): { workflowId: string; agentId?: string } | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as { workflowId?: unknown; agentId?: unknown; workflow?: { id?: unknown }; agent?: { id?: unknown } };
+  const workflowId = typeof a.workflowId === 'string' ? a.workflowId : typeof a.workflow?.id === 'string' ? a.workflow.id : undefined;
+  if (!workflowId) return undefined;
+  const agentId = typeof a.agentId === 'string' ? a.agentId : typeof a.agent?.id === 'string' ? a.agent.id : undefined;
+  return { workflowId, agentId };
 }

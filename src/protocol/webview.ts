@@ -70,6 +70,8 @@ export interface PanelNotifications {
   state: PanelState;
   /** Entries of the watched workflow: `reset` replaces what the panel holds (history), otherwise they append. */
   feed: { workflowId: string; entries: PanelEntry[]; reset: boolean };
+  /** Show this workflow, and this agent's thread (the agent monitor's "Open Agent Panel" on an item). */
+  focus: { workflowId: string; agentId?: string };
 }
 
 export type RequestMethod = keyof PanelRequests;

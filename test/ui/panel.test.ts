@@ -108,6 +108,21 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     await w.page.keyboard.press('Escape');
   });
 
+  it('"Open Agent Panel" on an agent in the agent monitor opens that agent\'s thread', async () => {
+    // Tester's thread is chosen (the keyboard test); the tree's context menu on coder brings coder's.
+    await runCommand(w.page, 'Baton: Open Agent Panel');
+    frame = await webviewFrame(w.page, '.threads [role="tab"]');
+    await frame.locator('.threads [role="tab"]', { hasText: 'tester' }).click();
+    await frame.locator('.threads [role="tab"][aria-selected="true"]', { hasText: 'tester' }).waitFor();
+    await tree().locator('.monaco-list-row', { hasText: 'coder' }).first().click({ button: 'right' });
+    const item = w.page.getByRole('menuitem', { name: 'Open Agent Panel' });
+    await item.waitFor();
+    await item.hover();
+    await w.page.keyboard.press('Enter');
+    frame = await webviewFrame(w.page, '.threads [role="tab"]');
+    await frame.locator('.threads [role="tab"][aria-selected="true"]', { hasText: 'coder' }).waitFor({ timeout: 30_000 });
+  });
+
   it('keeps its state when hidden or reloaded: the chosen agent is still chosen when the panel comes back', async () => {
     await runCommand(w.page, 'Baton: Open Agent Panel');
     frame = await webviewFrame(w.page, '.threads [role="tab"]');

@@ -45,8 +45,10 @@ export function App({ host }: { host: Host }) {
         return { ...current, version: current.version + 1 };
       });
     });
+    // "Open Agent Panel" on an item of the agent monitor: that workflow, and that agent's thread.
+    const offFocus = host.on('focus', (f) => update((v) => ({ ...v, selected: f.workflowId, agent: f.agentId ?? v.agent })));
     host.ready();
-    return () => { offState(); offFeed(); };
+    return () => { offState(); offFeed(); offFocus(); };
   }, [host]);
 
   const workflows = state?.workflows ?? [];

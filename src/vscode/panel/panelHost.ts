@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isPanelCommand, isWebviewToHost } from '../../protocol/webview';
-import type { HostToWebview, PanelState, WebviewToHost } from '../../protocol/webview';
+import type { HostToWebview, PanelNotifications, PanelState, WebviewToHost } from '../../protocol/webview';
 import { panelHtml } from './html';
 import { PanelFeed } from './panelFeed';
 import type { EventSource } from './panelFeed';
@@ -20,6 +20,7 @@ const title = 'Baton Agents';
 export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  private focus: PanelNotifications['focus'] | undefined;
   private feed: PanelFeed | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -39,13 +40,23 @@ export class PanelHost implements vscode.Disposable {
     );
   }
 
-  show(): void {
+  /** Opens or reveals the panel; with `focus`, on that workflow and agent's thread. */
+  show(focus?: PanelNotifications['focus']): void {
+    this.focus = focus;
     if (this.panel) {
       this.panel.reveal();
+      this.postFocus();
       return;
     }
     const panel = vscode.window.createWebviewPanel(panelViewType, title, vscode.ViewColumn.Active, this.options());
     this.attach(panel);
+  }
+
+  /** Sent once the webview is ready (a new panel says `ready` after it loads). */
+  private postFocus(): void {
+    if (!this.ready || !this.focus) return;
+    this.post({ kind: 'notify', method: 'focus', params: this.focus });
+    this.focus = undefined;
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -81,6 +92,7 @@ export class PanelHost implements vscode.Disposable {
     if (message.kind === 'ready') {
       this.ready = true;
       this.postState();
+      this.postFocus();
       this.onReady();
       return;
     }
