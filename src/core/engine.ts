@@ -10,11 +10,10 @@ import { rollUpCosts } from './cost/ledger';
 import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
-import { BatonError, errorMessage } from './errors';
+import { BatonError } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { ConflictSchedule } from './git/conflictSchedule';
-import { MergeBlocked } from './git/land';
 import { agentChanges, workflowHeads } from './git/refFiles';
 import type { AgentChanges } from './git/refFiles';
 import { listSnapshots, readSnapshot } from './git/snapshotRecord';
@@ -26,21 +25,20 @@ import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
 import type { ApprovalPolicy, EngineContext } from './graph/context';
-import { settled } from './graph/inFlight';
 import { openApprovals } from './graph/interrupts';
-import type { ApprovalDecision, ApprovalRequest, IntegrationResult, WorkflowStateType } from './graph/state';
+import type { ApprovalDecision, IntegrationResult, WorkflowStateType } from './graph/state';
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
-import { routingOutcomes } from './learningMemory';
 import type { LearningMemory, Recollection } from './learningMemory';
 import type { ModelEndpoint } from './modelEndpoint';
 import { resilienceWith } from './resilience/resilienceOptions';
 import type { ResilienceOptions } from './resilience/resilienceOptions';
 import { Rollbacks } from './rollbacks';
+import { WorkflowOutcomes } from './workflowOutcome';
 import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
 import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
-import { checkSettings, cleanUpWorkflow, integrationSummary } from './workflowEnd';
+import { checkSettings, cleanUpWorkflow } from './workflowEnd';
 
 export interface EngineOptions {
   repoDir: string;
@@ -105,6 +103,7 @@ export class Engine {
   private readonly gateway: ModelGateway;
   private readonly workspaces: AgentWorkspaces;
   private readonly rollbacks: Rollbacks;
+  private readonly outcomes: WorkflowOutcomes;
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
   private readonly conflicts: ConflictSchedule | undefined;
@@ -113,6 +112,10 @@ export class Engine {
     this.graph = buildWorkflowGraph(options.checkpointer);
     this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
     this.rollbacks = new Rollbacks({ repoDir: options.repoDir, graph: this.graph, workspaces: this.workspaces, records: options.records, bus: options.bus, config: (r) => this.config(r) });
+    this.outcomes = new WorkflowOutcomes({
+      records: options.records, bus: options.bus, team: options.team, memory: options.memory,
+      spentUsd: (id) => this.gateway.spentUsd(id), pendingApprovals: (id) => this.pendingApprovals(id), record: (id) => this.record(id), cleanUp: (id) => this.cleanUp(id),
+    });
     this.pool = bulkhead(Math.max(1, options.concurrency), Number.MAX_SAFE_INTEGER);
     const resilience = resilienceWith(options.resilience);
     this.gateway = new ModelGateway({
@@ -191,7 +194,7 @@ export class Engine {
       }
       const stale = decisions.filter((d) => !pending.some((p) => p.approvalId === d.approvalId)).map((d) => d.approvalId);
       if (stale.length) await this.options.records.clearDecisions(workflowId, stale);
-      if (!Object.keys(resume).length) return this.outcome(workflowId, await this.graph.getState(config));
+      if (!Object.keys(resume).length) return this.outcomes.outcome(workflowId, await this.graph.getState(config));
       input = new Command({ resume });
       applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
       this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
@@ -204,9 +207,9 @@ export class Engine {
     } else if (['queued', 'running'].includes(record.status)) {
       // The graph reached its end but the process died before recording the outcome (a kill between the last
       // checkpoint and the record's update): the checkpoint holds the whole result, so record it now.
-      return this.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
+      return this.outcomes.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
     } else {
-      return this.ended(record);
+      return this.outcomes.ended(record);
     }
     const controller = new AbortController();
     this.running.set(workflowId, controller);
@@ -215,7 +218,7 @@ export class Engine {
     try {
       await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
-      return this.stopped(workflowId, e, controller);
+      return this.outcomes.stopped(workflowId, e, controller);
     } finally {
       this.running.delete(workflowId);
       // The run has taken them (its first checkpoint holds the resume values). After a crash they stay,
@@ -226,7 +229,7 @@ export class Engine {
     // Approvals still open from before this run were announced then: announce only new ones.
     // From the workflow's start, waits for approvals included: what the user lived through.
     const durationMs = Math.max(0, Date.now() - Date.parse(record.createdAt));
-    return this.outcome(workflowId, await this.graph.getState(config), durationMs, new Set(pending.map((p) => p.approvalId)));
+    return this.outcomes.outcome(workflowId, await this.graph.getState(config), durationMs, new Set(pending.map((p) => p.approvalId)));
   }
 
   /**
@@ -398,80 +401,4 @@ export class Engine {
     await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
-  /** The outcome of a workflow that already ended, without announcing it again. */
-  private ended(record: WorkflowRecord): RunOutcome {
-    if (record.status === 'completed') return { status: 'completed', summary: record.summary ?? '', costUsd: record.costUsd };
-    if (record.status === 'cancelled') return { status: 'cancelled', costUsd: record.costUsd };
-    return { status: 'failed', error: record.error ?? 'the workflow failed', costUsd: record.costUsd };
-  }
-
-  private async stopped(workflowId: string, e: unknown, controller: AbortController): Promise<RunOutcome> {
-    const cancelled = controller.signal.aborted;
-    if (e instanceof MergeBlocked && !cancelled) {
-      // Not a failure: nothing was changed, and `run` tries the merge again once the user made room for it.
-      const costUsd = this.gateway.spentUsd(workflowId);
-      const detail = e.describe();
-      await this.options.records.update(workflowId, { status: 'paused', costUsd, currentStep: `merge blocked: ${detail}`.slice(0, 500), updatedAt: new Date().toISOString() });
-      this.bus.emit(workflowId, 'workflow.paused', { reason: 'merge', detail: detail.slice(0, 500) });
-      return { status: 'paused', reason: 'merge', detail, approvals: [], costUsd };
-    }
-    // invoke() rejects at once; the nodes still running stop and tidy up their worktrees first.
-    if (!cancelled) controller.abort(new BatonError('The workflow stopped after an error.', undefined, 'cancelled'));
-    await settled(controller.signal);
-    const costUsd = this.gateway.spentUsd(workflowId);
-    if (cancelled) {
-      await this.options.records.update(workflowId, { status: 'cancelled', costUsd, updatedAt: new Date().toISOString() });
-      this.bus.emit(workflowId, 'workflow.cancelled', { reason: 'cancelled by the user', costUsd });
-      await this.cleanUp(workflowId);
-      return { status: 'cancelled', costUsd };
-    }
-    const error = errorMessage(e);
-    await this.options.records.update(workflowId, { status: 'failed', costUsd, error, updatedAt: new Date().toISOString() });
-    this.bus.emit(workflowId, 'workflow.failed', { error, costUsd });
-    await this.cleanUp(workflowId);
-    return { status: 'failed', error, costUsd };
-  }
-
-  private async outcome(workflowId: string, snapshot: Awaited<ReturnType<WorkflowGraph['getState']>>, durationMs = 0, asked: ReadonlySet<string> = new Set()): Promise<RunOutcome> {
-    const state = snapshot.values as WorkflowStateType;
-    const costUsd = this.gateway.spentUsd(workflowId);
-    const results = Object.values(state.results ?? {});
-    const progress = { done: results.filter((r) => r.status !== 'needs-approval').length, total: state.plan?.length ?? 0 };
-    const now = new Date().toISOString();
-    const pending = await this.pendingApprovals(workflowId);
-    if (pending.length) {
-      const record = await this.record(workflowId);
-      const budget = pending.some((p) => p.trigger === 'budget');
-      const announced = record.status === 'waiting' || record.status === 'paused';
-      await this.options.records.update(workflowId, { status: budget ? 'paused' : 'waiting', costUsd, progress, currentStep: `waiting for ${pending.length} approval(s)`, updatedAt: now });
-      if (!announced) {
-        for (const p of pending.filter((q) => !asked.has(q.approvalId))) this.bus.emit(workflowId, 'approval.requested', { approvalId: p.approvalId, taskId: p.taskId, trigger: p.trigger as ApprovalRequest['trigger'], reason: p.reason, files: p.files });
-        this.bus.emit(workflowId, 'workflow.paused', { reason: budget ? 'budget' : 'approval', detail: pending.map((p) => p.reason).join(' | ').slice(0, 500) });
-      }
-      return budget ? { status: 'paused', reason: 'budget', approvals: pending, costUsd } : { status: 'waiting', approvals: pending, costUsd };
-    }
-    const agents = new Map(this.options.team.agents.map((a) => [a.id, a]));
-    const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
-    await this.options.memory?.learn(workflowId, {
-      task: state.task,
-      outcomes: routingOutcomes(state.plan ?? [], state.results ?? {}, state.assignments ?? {}),
-      retrospective: { lessons: state.lessons ?? [], worked: state.retrospective?.worked ?? [], failed: state.retrospective?.failed ?? [] },
-    });
-    const summary = [state.summary, integrationSummary(state)].filter(Boolean).join('\n');
-    if (failed.length) {
-      const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;
-      await this.options.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary, currentStep: undefined, updatedAt: now });
-      this.bus.emit(workflowId, 'workflow.failed', { error, costUsd, failedTaskIds: failed.map((r) => r.taskId) });
-      await this.cleanUp(workflowId);
-      return { status: 'failed', error, costUsd };
-    }
-    await this.options.records.update(workflowId, { status: 'completed', costUsd, progress, summary, currentStep: undefined, updatedAt: now });
-    this.bus.emit(workflowId, 'workflow.completed', {
-      summary: summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
-      tasksFailed: results.filter((r) => r.status === 'failed').length,
-      ...(state.landed && state.landed.result === state.integration?.head ? { branch: state.landed.into } : state.integration?.merged.length ? { branch: state.integration.branch } : {}),
-    });
-    await this.cleanUp(workflowId);
-    return { status: 'completed', summary, costUsd };
-  }
 }
