@@ -2,7 +2,7 @@
 // activity bar, a webview's frame. Every wait is on something appearing, never a fixed sleep.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 export const screenshotDir = resolve(import.meta.dirname, '..', '..', 'test-results', 'ui');
 
@@ -10,6 +10,20 @@ export async function openWorkbench(page: Page, url: string, folder: string): Pr
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+}
+
+/** "Baton: Start Workflow" from the palette, with the job typed into its input box as a user does. */
+export async function startWorkflowFromPalette(page: Page, task: string): Promise<void> {
+  await runCommand(page, 'Baton: Start Workflow');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(task);
+  await page.keyboard.press('Enter');
+}
+
+/** The agent monitor (the `baton.agents` tree) in the Baton sidebar. */
+export function agentsTree(page: Page): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Agents' }) });
 }
 
 /**

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scriptedTeam } from '../support/engineHarness';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot } from '../support/workbench';
+import { agentsTree, runCommand, screenshot, startWorkflowFromPalette } from '../support/workbench';
 
 // coder and tester both rewrite README.md (a textual conflict, marked in the editor); coder then
 // adds a dependency, so the workflow waits for the user with both branches alive.
@@ -35,20 +35,16 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
       tester: { work: () => write('README.md', '# Inscription\n\nBienvenue ! Un petit service d\'inscription.\n') },
     }) },
   });
-  const tree = () => w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+  const tree = () => agentsTree(w.page);
   const row = () => tree().locator('.monaco-list-row', { hasText: task });
 
   it('marks the conflict in the file; the lightbulb\'s quick fix takes one agent\'s side and the marker goes', async () => {
     await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(task);
-    await w.page.keyboard.press('Enter');
+    await startWorkflowFromPalette(w.page, task);
     await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
 
     await runCommand(w.page, 'Go to File...');
-    await input.fill('README.md');
+    await w.page.locator('.quick-input-widget input').fill('README.md');
     await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
     await w.page.keyboard.press('Enter');
     const editor = w.page.locator('.editor-instance .monaco-editor').first();

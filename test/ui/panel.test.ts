@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { scriptedTeam } from '../support/engineHarness';
+import { files, plan, routing } from '../support/signupScenario';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot, webviewFrame } from '../support/workbench';
-
-const plan = { rationale: 'code, tests and a new dependency', tasks: [
-  { id: 't1', title: 'Add input validation', description: 'src/validate.ts', capabilities: ['implement'], dependsOn: [], files: ['src/validate.ts'], risks: [] },
-  { id: 't2', title: 'Test the validation', description: 'test/validate.test.ts', capabilities: ['test'], dependsOn: [], files: ['test/validate.test.ts'], risks: [] },
-  { id: 't3', title: 'Add the zod dependency', description: 'package.json', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
-] };
-const routing = { assignments: [
-  { taskId: 't1', agentId: 'coder', rationale: 'implements', confidence: 1 },
-  { taskId: 't2', agentId: 'tester', rationale: 'tests', confidence: 1 },
-  { taskId: 't3', agentId: 'coder', rationale: 'owns the manifest', confidence: 1 },
-] };
-const files: Record<string, [string, string]> = {
-  t1: ['src/validate.ts', 'export const valid = (s: string) => s.length > 0;\n'],
-  t2: ['test/validate.test.ts', '// tests\n'],
-  t3: ['package.json', '{"dependencies":{"zod":"^4"}}\n'],
-};
+import { agentsTree, runCommand, screenshot, startWorkflowFromPalette, webviewFrame } from '../support/workbench';
 
 describe('the agent panel: threads, costs, timeline and approvals (real VS Code, Chromium)', () => {
   // What a model might write: markdown, and things that must never run or load (a remote image, raw HTML, script).
@@ -33,15 +18,11 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     settings: { 'baton.model.name': 'gpt-4o' },
   });
   let frame: Frame;
-  const tree = () => w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+  const tree = () => agentsTree(w.page);
 
   it('shows one thread per agent, rendered from markdown and sanitized, with nothing remote loaded', async () => {
     await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Add input validation to the signup form, with tests');
-    await w.page.keyboard.press('Enter');
+    await startWorkflowFromPalette(w.page, 'Add input validation to the signup form, with tests');
     await tree().locator('.monaco-list-row .codicon-bell-dot').waitFor({ timeout: 120_000 });
     await runCommand(w.page, 'Baton: Open Agent Panel');
     frame = await webviewFrame(w.page, '.threads [role="tab"]');
@@ -95,22 +76,16 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
     await approval.locator('summary').click();
     assert.match((await approval.locator('.diff-summary').textContent()) ?? '', /1 file changed.*package\.json/s);
     await screenshot(w.page, 'panel-approval', { docs: true });
-    const tabsBefore = await w.page.locator('.tabs-container .tab').count();
     await approval.getByRole('button', { name: 'Open Diff' }).click();
-    // Show Changes answers with a diff editor, or (before the diff views) a notification naming the branches.
-    await runCommand(w.page, 'Notifications: Show Notifications');
-    type Doc = { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> };
-    await w.page.waitForFunction((before) => {
-      const doc = (globalThis as unknown as { document: Doc }).document;
-      return doc.querySelectorAll('.tabs-container .tab').length > before
-        || Array.from(doc.querySelectorAll('.notifications-center .notification-list-item')).some((n) => /baton\/wf-/.test(n.textContent ?? ''));
-    }, tabsBefore, { timeout: 30_000 });
+    // Show Changes opens the agent's multi-file diff in an editor tab of its own.
+    await w.page.locator('.tabs-container .tab', { hasText: 'coder\'s changes' }).waitFor({ timeout: 30_000 });
     await w.page.keyboard.press('Escape');
   });
 
   it('"Open Agent Panel" on an agent in the agent monitor opens that agent\'s thread', async () => {
-    // Tester's thread is chosen (the keyboard test); the tree's context menu on coder brings coder's.
-    await runCommand(w.page, 'Baton: Open Agent Panel');
+    // The tree's context menu on coder brings coder's thread.
+    // Back to the panel (the diff editor of the test before is in front), on tester's thread.
+    await w.page.locator('.tabs-container .tab', { hasText: 'Baton Agents' }).click();
     frame = await webviewFrame(w.page, '.threads [role="tab"]');
     await frame.locator('.threads [role="tab"]', { hasText: 'tester' }).click();
     await frame.locator('.threads [role="tab"][aria-selected="true"]', { hasText: 'tester' }).waitFor();
@@ -124,7 +99,8 @@ describe('the agent panel: threads, costs, timeline and approvals (real VS Code,
   });
 
   it('keeps its state when hidden or reloaded: the chosen agent is still chosen when the panel comes back', async () => {
-    await runCommand(w.page, 'Baton: Open Agent Panel');
+    // Back to the panel (the diff editor of the test before is in front), on tester's thread.
+    await w.page.locator('.tabs-container .tab', { hasText: 'Baton Agents' }).click();
     frame = await webviewFrame(w.page, '.threads [role="tab"]');
     await frame.locator('.threads [role="tab"]', { hasText: 'tester' }).click();
     await frame.locator('.threads [role="tab"][aria-selected="true"]', { hasText: 'tester' }).waitFor();

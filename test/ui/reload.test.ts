@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
 import type { AgentScript } from '../support/engineHarness';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot } from '../support/workbench';
+import { agentsTree, runCommand, screenshot, startWorkflowFromPalette } from '../support/workbench';
 
 // A window reload while agents work: the workflow reappears in the tree and goes on from its checkpoint.
 
@@ -25,12 +25,8 @@ describe('a window reload while agents work', () => {
 
   it('"Developer: Reload Window": the workflow reappears in the agent monitor and goes on from its checkpoint', async () => {
     await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(task);
-    await w.page.keyboard.press('Enter');
-    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+    await startWorkflowFromPalette(w.page, task);
+    const tree = agentsTree(w.page);
     await tree.locator('.monaco-list-row', { hasText: 'coder' }).waitFor({ timeout: 60_000 });
     await screenshot(w.page, 'reload-before');
     const before = w.model.requests.length;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot } from '../support/workbench';
+import { screenshot, startWorkflowFromPalette } from '../support/workbench';
 
 const plan = { rationale: 'one change', tasks: [
   { id: 't1', title: 'Add a helper', description: 'src/helper.ts', capabilities: ['implement'], dependsOn: [], files: ['src/helper.ts'], risks: [] },
@@ -17,11 +17,7 @@ describe('the status bar when the budget breaker trips (real VS Code, Chromium)'
   });
 
   it('turns to the error colour and says why; a click opens the panel', async () => {
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Add a helper on a tiny budget');
-    await w.page.keyboard.press('Enter');
+    await startWorkflowFromPalette(w.page, 'Add a helper on a tiny budget');
     const item = w.page.locator('.statusbar-item.error-kind', { hasText: /\$\d+\.\d\d \/ \$0\.00/ });
     await item.waitFor({ timeout: 120_000 });
     assert.match((await item.getAttribute('aria-label')) ?? (await item.innerText()), /\$/);

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
 import { git } from '../support/repoBuilder';
+import { files, plan, routing } from '../support/signupScenario';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot, webviewFrame } from '../support/workbench';
-
-const plan = { rationale: 'code, tests and a new dependency', tasks: [
-  { id: 't1', title: 'Add input validation', description: 'src/validate.ts', capabilities: ['implement'], dependsOn: [], files: ['src/validate.ts'], risks: [] },
-  { id: 't2', title: 'Test the validation', description: 'test/validate.test.ts', capabilities: ['test'], dependsOn: [], files: ['test/validate.test.ts'], risks: [] },
-  { id: 't3', title: 'Add the zod dependency', description: 'package.json', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
-] };
-const routing = { assignments: [
-  { taskId: 't1', agentId: 'coder', rationale: 'implements', confidence: 1 },
-  { taskId: 't2', agentId: 'tester', rationale: 'tests', confidence: 1 },
-  { taskId: 't3', agentId: 'coder', rationale: 'owns the manifest', confidence: 1 },
-] };
-const files: Record<string, [string, string]> = {
-  t1: ['src/validate.ts', 'export const valid = (s: string) => s.length > 0;\n'],
-  t2: ['test/validate.test.ts', '// tests\n'],
-  t3: ['package.json', '{"dependencies":{"zod":"^4"}}\n'],
-};
+import { agentsTree, runCommand, screenshot, startWorkflowFromPalette, webviewFrame } from '../support/workbench';
 
 describe('a workflow in VS Code, as a user runs it', () => {
   // A model with a little latency, so the agents are seen at work; gpt-4o is priced, so costs show.
@@ -33,12 +18,8 @@ describe('a workflow in VS Code, as a user runs it', () => {
 
   it('starts a workflow from the palette and shows its agents at work in the sidebar', async () => {
     await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Add input validation to the signup form, with tests');
-    await w.page.keyboard.press('Enter');
-    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+    await startWorkflowFromPalette(w.page, 'Add input validation to the signup form, with tests');
+    const tree = agentsTree(w.page);
     await tree.locator('.monaco-list-row', { hasText: 'Add input validation to the signup form' }).waitFor({ timeout: 60_000 });
     await tree.locator('.monaco-list-row', { hasText: 'coder' }).waitFor({ timeout: 60_000 });
     await screenshot(w.page, 'workflow-running');
@@ -47,7 +28,7 @@ describe('a workflow in VS Code, as a user runs it', () => {
   it('asks for approval of the risky step in a notification; approving finishes the workflow', async () => {
     // The workflow waits: its tree item rings the bell, and the notification center holds the question
     // (headless code-server shows no toasts).
-    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+    const tree = agentsTree(w.page);
     await tree.locator('.monaco-list-row .codicon-bell-dot').waitFor({ timeout: 90_000 });
     await runCommand(w.page, 'Notifications: Show Notifications');
     const notice = w.page.locator('.notifications-center .notification-list-item', { hasText: 'Baton needs your approval' }).first();
@@ -86,12 +67,8 @@ describe('a workflow in VS Code, as a user runs it', () => {
   it('shows a pending approval in the agent panel, where Approve resumes the workflow', async () => {
     // From the repository as it was before the last workflow's merge, so these agents have changes to make.
     git(w.folder, 'reset', '--hard', '--quiet', git(w.folder, 'rev-list', '--max-parents=0', 'HEAD'));
-    await runCommand(w.page, 'Baton: Start Workflow');
-    const input = w.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Validate the signup form again');
-    await w.page.keyboard.press('Enter');
-    const tree = w.page.locator('.pane', { has: w.page.locator('.pane-header', { hasText: 'Agents' }) });
+    await startWorkflowFromPalette(w.page, 'Validate the signup form again');
+    const tree = agentsTree(w.page);
     await tree.locator('.monaco-list-row', { hasText: 'Validate the signup form again' }).locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
     await runCommand(w.page, 'Baton: Open Agent Panel');
     const frame = await webviewFrame(w.page, '.approval');
