@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Command } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { bulkhead } from 'cockatiel';
@@ -10,6 +9,9 @@ import { rollUpCosts } from './cost/ledger';
 import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
 import { Pricing } from './cost/pricing';
+import { planResolution } from './conflictRequests';
+import { runInput } from './resumeInput';
+import type { AskedResolution, ResolveRequest, ResolveTicket } from './conflictRequests';
 import { BatonError } from './errors';
 import { auditLogPath, readAuditLog } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
@@ -107,6 +109,8 @@ export class Engine {
   private readonly pool;
   private readonly running = new Map<string, AbortController>();
   private readonly conflicts: ConflictSchedule | undefined;
+  /** Conflict resolutions the user asked for, taken by the workflow's next run(). */
+  private readonly asked = new Map<string, AskedResolution[]>();
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
@@ -173,50 +177,32 @@ export class Engine {
     await this.restoreSeq(workflowId);
     // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes.
     if (record.costUsd > 0) this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries((await this.costs(workflowId)).byTask).map(([t, c]) => [t, c.usd])));
-    const graphState = await this.graph.getState(this.config(record));
-    this.gateway.setBudget(workflowId, (graphState.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
-    const decisions = await this.options.records.decisions(workflowId);
-    const pending = await this.pendingApprovals(workflowId);
     const config = this.config(record);
     const started = await this.graph.getState(config);
-    let input: unknown;
-    let applied: string[] = [];
-    if (!started.values.workflowId) {
-      input = { workflowId, task: record.task, mode: record.mode, budgetUsd: record.budgetUsd };
-    } else if (pending.length) {
-      const byApproval = new Map(decisions.map((d) => [d.approvalId, d]));
-      const resume: Record<string, ApprovalDecision> = {};
-      for (const p of pending) {
-        const d = byApproval.get(p.approvalId);
-        if (!d) continue;
-        resume[p.interruptId] = { decision: d.decision, reason: d.reason, by: 'user' };
-        this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user' });
-      }
-      const stale = decisions.filter((d) => !pending.some((p) => p.approvalId === d.approvalId)).map((d) => d.approvalId);
-      if (stale.length) await this.options.records.clearDecisions(workflowId, stale);
-      if (!Object.keys(resume).length) return this.outcomes.outcome(workflowId, await this.graph.getState(config));
-      input = new Command({ resume });
-      applied = pending.filter((p) => resume[p.interruptId]).map((p) => p.approvalId);
-      this.bus.emit(workflowId, 'workflow.resumed', { detail: `${Object.keys(resume).length} approval(s) answered` });
-    } else if (started.tasks.length) {
-      // Interrupted by a crash or a cancel: the checkpoint says where to go on. `tasks`, not `next`: a node that
-      // finished and saved its writes just before the kill is left out of `next`, yet the step is not over
-      // (LangGraph applies those writes and goes on), so an empty `next` does not mean the graph ended.
-      input = null;
-      this.bus.emit(workflowId, 'workflow.resumed', { detail: `from ${[...new Set(started.tasks.map((t) => t.name))].join(', ')}` });
-    } else if (['queued', 'running'].includes(record.status)) {
+    this.gateway.setBudget(workflowId, (started.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
+    const pending = await this.pendingApprovals(workflowId);
+    const asked = this.asked.get(workflowId) ?? [];
+    this.asked.delete(workflowId);
+    const next = runInput(record, started, pending, await this.options.records.decisions(workflowId), asked);
+    if ((next.kind === 'resume' || next.kind === 'wait') && next.stale.length) await this.options.records.clearDecisions(workflowId, next.stale);
+    if (next.kind === 'wait') return this.outcomes.outcome(workflowId, started);
+    if (next.kind === 'ended') {
       // The graph reached its end but the process died before recording the outcome (a kill between the last
       // checkpoint and the record's update): the checkpoint holds the whole result, so record it now.
-      return this.outcomes.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
-    } else {
+      if (['queued', 'running'].includes(record.status)) return this.outcomes.outcome(workflowId, started, Math.max(0, Date.now() - Date.parse(record.createdAt)));
       return this.outcomes.ended(record);
     }
+    const applied = next.kind === 'resume' ? next.answered.map((a) => a.approval.approvalId) : [];
+    if (next.kind === 'resume') {
+      for (const { approval: p, decision: d } of next.answered) this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user' });
+    }
+    if (next.kind !== 'start') this.bus.emit(workflowId, 'workflow.resumed', { detail: next.detail });
     const controller = new AbortController();
     this.running.set(workflowId, controller);
     const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
     try {
-      await this.graph.invoke(input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
+      await this.graph.invoke(next.input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
       return this.outcomes.stopped(workflowId, e, controller);
     } finally {
@@ -318,15 +304,35 @@ export class Engine {
    * may be editing that file in the same worktree.
    */
   async takeSide(workflowId: string, path: string, keep: string, undo: string): Promise<TakeSideResult> {
-    const record = await this.record(workflowId);
-    // Run here, or by another process (the CLI, another window) that is still alive.
-    const elsewhere = record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid);
-    if (this.running.has(workflowId) || elsewhere) {
-      throw new BatonError(`Workflow ${workflowId} is running: ${undo} may be changing ${path} right now.`, 'Pause the workflow (Baton: Pause Workflow), or wait until it asks for an approval, then take a side again.', 'usage');
-    }
+    const record = await this.stopped(workflowId, `${undo} may be changing ${path} right now`, 'take a side again');
     const result = await takeSide(this.workspaces, { workflowId, baseCommit: record.baseCommit, path, keep, undo });
     this.conflicts?.schedule(workflowId);
     return result;
+  }
+
+  /**
+   * "Ask <agent> to resolve": a task outside the plan for `agent`, to merge `other`'s branch into
+   * its own and resolve what conflicts (conflictRequests.ts). Not while the workflow runs; the next
+   * run() takes it, putting off the approvals the workflow waits for (they are asked again after it).
+   */
+  async askToResolve(workflowId: string, req: ResolveRequest): Promise<ResolveTicket> {
+    const record = await this.stopped(workflowId, `${req.agent} may be in the middle of a task`, 'ask again');
+    const snapshot = await this.graph.getState(this.config(record));
+    const earlier = this.asked.get(workflowId) ?? [];
+    const { asked, ticket } = await planResolution({ workflowId, repoDir: this.options.repoDir, team: this.options.team, snapshot, pending: openApprovals(snapshot), asked: earlier }, req);
+    this.asked.set(workflowId, [...earlier, asked]);
+    this.bus.emit(workflowId, 'task.routed', { taskId: asked.task.id, agentId: req.agent, strategy: 'user', rationale: asked.assignment.rationale });
+    return ticket;
+  }
+
+  /** The workflow, when no process (this one, the CLI, another window) is running it. */
+  private async stopped(workflowId: string, risk: string, then: string): Promise<WorkflowRecord> {
+    const record = await this.record(workflowId);
+    const elsewhere = record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid);
+    if (this.running.has(workflowId) || elsewhere) {
+      throw new BatonError(`Workflow ${workflowId} is running: ${risk}.`, `Pause the workflow (Baton: Pause Workflow), or wait until it asks for an approval, then ${then}.`, 'usage');
+    }
+    return record;
   }
 
   /** Cancels a workflow that no process is running right now (e.g. one waiting for an approval). */

@@ -39,8 +39,9 @@ export const taskRouted = z.object({
   agentId: id,
   rationale: z.string(),
   // 'fallback': the first agent failed and its configured fallback takes over; 'subscription': event-driven mode.
-  // 'integration': a fix task for the agent whose branch breaks the project's check.
-  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription', 'integration']),
+  // 'integration': a fix task for the agent whose branch breaks the project's check; 'user': the user
+  // asked this agent to resolve a conflict (a quick fix on a conflict diagnostic).
+  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription', 'integration', 'user']),
   confidence: confidence.optional(),
   bids: z.array(z.object({ agentId: id, score: z.number(), note: z.string().optional() })).optional(),
 });

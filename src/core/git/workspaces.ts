@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BatonError, errorMessage } from '../errors';
 import { gitOut, runGit, runShell } from './gitRunner';
@@ -236,6 +237,33 @@ export class AgentWorkspaces {
     settle(undefined);
     await this.abortMerge(ws);
     return this.mergeEach(ws, commits);
+  }
+
+  /**
+   * Starts merging `ref` into the worktree's branch and stops before committing: what merges cleanly
+   * is staged, and each file git could not merge holds its conflict markers, for the agent asked to
+   * resolve the conflict. The task's commit concludes the merge (MERGE_HEAD makes it a merge commit).
+   */
+  async startMerge(ws: Workspace, ref: string): Promise<{ conflicted: string[]; upToDate: boolean }> {
+    this.clean.delete(ws.path);
+    const r = await runGit(['merge', '--no-ff', '--no-commit', '--no-verify', ref], { cwd: ws.path, okCodes: [1] });
+    const conflicted = r.code === 1 ? (await gitOut(['diff', '--name-only', '--diff-filter=U'], { cwd: ws.path })).split('\n').filter(Boolean) : [];
+    if (r.code === 1 && !conflicted.length) {
+      await this.abortMerge(ws);
+      throw new BatonError(`Could not start merging ${ref} into ${ws.branch}: ${r.stdout.trim().slice(0, 300) || 'git stopped before merging'}`, 'Compare the two versions, or take one side.', 'git');
+    }
+    // "Already up to date": the branch has every commit of `ref`, and git starts no merge.
+    const upToDate = r.code === 0 && (await runGit(['rev-parse', '--verify', '--quiet', 'MERGE_HEAD'], { cwd: ws.path, okCodes: [1] })).code !== 0;
+    return { conflicted, upToDate };
+  }
+
+  /** Of `paths` in the worktree, those still holding a conflict marker line (<<<<<<<, ======= or >>>>>>>). */
+  async conflictMarkers(ws: Workspace, paths: readonly string[]): Promise<string[]> {
+    const marked = await Promise.all(paths.map(async (p) => {
+      const text = await readFile(join(ws.path, p), 'utf8').catch(() => '');
+      return /^(<{7}|={7}|>{7})( |$)/m.test(text) ? [p] : [];
+    }));
+    return marked.flat();
   }
 
   /** Something conflicts: merge one by one, keeping every commit that merges cleanly. */

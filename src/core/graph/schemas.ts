@@ -17,7 +17,17 @@ export const plannedTaskSchema = z.object({
   /** Hierarchical mode: an epic is handed to a sub-orchestrator and decomposed again. */
   epic: z.boolean().optional().describe('True for a large task that should be broken down again by a sub-team'),
 });
-export type PlannedTask = z.infer<typeof plannedTaskSchema>;
+/**
+ * A task the user asked for from a conflict diagnostic ("ask <agent> to resolve"), never planned by a
+ * model: before the agent works, `branch` (the other side's) is merged into its worktree, leaving
+ * git's conflict markers for it to resolve; the task's commit is that merge.
+ */
+export interface ConflictMerge {
+  /** The other side: an agent of the workflow, or `integration`. */
+  with: string;
+  branch: string;
+}
+export type PlannedTask = z.infer<typeof plannedTaskSchema> & { resolve?: ConflictMerge };
 
 export const planSchema = z.object({
   rationale: z.string().describe('Why the work is split this way'),

@@ -11,13 +11,21 @@ import type { ApprovalDecision, ApprovalInput, WorkflowUpdate } from '../state';
 export function approve(input: ApprovalInput, config: LangGraphRunnableConfig): WorkflowUpdate {
   const ctx = engineContext(config);
   const { request } = input;
-  const decision: ApprovalDecision = ctx.decideByPolicy?.(request) ?? normalize(interrupt(request));
+  const answer = ctx.decideByPolicy?.(request) ?? interrupt(request);
+  // Put off (the user asked for work first, see Engine.askToResolve): no decision; dispatch asks again.
+  if ((answer as Partial<DeferredApproval> | undefined)?.defer === true) return {};
+  const decision = normalize(answer);
   const update: WorkflowUpdate = { approvals: { [request.approvalId]: decision } };
   if (request.trigger === 'budget' && decision.decision === 'approve') {
     if (input.allowanceUsd) update.allowanceUsd = input.allowanceUsd * 2;
     else if (input.budgetUsd) update.budgetUsd = input.budgetUsd * 2;
   }
   return update;
+}
+
+/** The resume value that leaves an approval open while the graph goes on to other work. */
+export interface DeferredApproval {
+  defer: true;
 }
 
 function normalize(value: unknown): ApprovalDecision {

@@ -26,7 +26,8 @@ async function runWithFallback(ctx: EngineContext, input: TaskInput): Promise<Ta
     return await attempt(ctx, input, agent, 1);
   } catch (e) {
     if (cancelled(ctx, e)) throw e;
-    const fallback = agent.fallback ? ctx.team.agents.find((a) => a.id === agent.fallback) : undefined;
+    // A conflict the user asked this agent to resolve is about its own branch: no one else can take it over.
+    const fallback = agent.fallback && !task.resolve ? ctx.team.agents.find((a) => a.id === agent.fallback) : undefined;
     ctx.bus.emit(workflowId, 'agent.failed', { taskId: task.id, error: errorMessage(e), kind: kindOf(e), retryable: fallback !== undefined, optional: agent.optional }, agent.id);
     if (!fallback) return failed(input, agent.id, e);
     ctx.bus.emit(workflowId, 'task.routed', { taskId: task.id, agentId: fallback.id, strategy: 'fallback', rationale: `${agent.id} failed (${errorMessage(e).slice(0, 200)}); its fallback ${fallback.id} takes over` });

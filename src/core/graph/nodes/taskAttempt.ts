@@ -2,6 +2,7 @@ import { runAgent, AgentStopped } from '../../agents/agentLoop';
 import type { AgentOutcome } from '../../agents/agentLoop';
 import { defaultToolLimits } from '../../agents/tools/toolTypes';
 import type { AgentConfig } from '../../config/teamSchema';
+import { BatonError } from '../../errors';
 import type { Workspace } from '../../git/workspaces';
 import { worktreeLock } from '../agentLocks';
 import { triggersFor } from '../approvalTriggers';
@@ -79,7 +80,12 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
   try {
     for (let round = 1; round <= maxRounds; round++) {
       const outcome = await work(ctx, input, agent, ws, critique, prepared);
-      const startHead = await prepared;
+      const { startHead, merging } = await prepared;
+      const unresolved = outcome.finished ? await ctx.workspaces.conflictMarkers(ws, merging) : [];
+      if (unresolved.length) {
+        throw new BatonError(`${agent.id} finished ${task.id} with conflict markers still in ${unresolved.join(', ')}; the merge of ${task.resolve?.with}'s branch was not committed.`,
+          'Ask again, compare the two versions, or take one side.', 'git');
+      }
       const committed = await ctx.workspaces.commit(ws, `${step}/r${round}`, `${task.title} (${task.id}, round ${round})`, {
         'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': agent.id,
       });
@@ -98,7 +104,7 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
       critique = critiqueOf(checked.verdict);
     }
   } catch (e) {
-    const startHead = await prepared.catch(() => undefined);
+    const startHead = (await prepared.catch(() => undefined))?.startHead;
     if (startHead) await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`);
     throw e;
   }
@@ -108,12 +114,19 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
   return r!;
 }
 
+interface Prepared {
+  /** The head the task started from. */
+  startHead: string;
+  /** A conflict resolution's files that git could not merge: they must hold no marker when the agent finishes. */
+  merging: string[];
+}
+
 /**
  * The worktree ready for the task: set up, clean at its branch head (a run cut short may have left
- * changes behind), with the commits of the tasks it builds on merged in. Resolves to the head the
- * task started from.
+ * changes behind), with the commits of the tasks it builds on merged in, and for a conflict the user
+ * asked the agent to resolve, the other side's branch being merged.
  */
-async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, ensured: Promise<Workspace>): Promise<string> {
+async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, ensured: Promise<Workspace>): Promise<Prepared> {
   await ensured;
   const startHead = await ctx.workspaces.startFresh(ws);
   // All of them, the agent's own included (already on its branch): tasks with the same upstream share one merge.
@@ -121,7 +134,14 @@ async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig,
   if (upstream.conflicted.length) {
     ctx.bus.emit(input.workflowId, 'agent.message', { taskId: input.task.id, role: 'system', content: `Could not merge ${upstream.conflicted.map((c) => c.slice(0, 7)).join(', ')} from the tasks this one depends on (conflicts); working from the branch as it is.` }, agent.id);
   }
-  return startHead;
+  const resolve = input.task.resolve;
+  if (!resolve) return { startHead, merging: [] };
+  const merge = await ctx.workspaces.startMerge(ws, resolve.branch);
+  const said = merge.upToDate ? `${ws.branch} already has every commit of ${resolve.branch}: nothing to merge.`
+    : merge.conflicted.length ? `Merging ${resolve.branch} into ${ws.branch}: git could not merge ${merge.conflicted.join(', ')}; each holds conflict markers to resolve.`
+      : `Merging ${resolve.branch} into ${ws.branch}: everything merged cleanly; the task's commit concludes the merge.`;
+  ctx.bus.emit(input.workflowId, 'agent.message', { taskId: input.task.id, role: 'system', content: said }, agent.id);
+  return { startHead, merging: merge.conflicted };
 }
 
 function work(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, critique: string | undefined, ready: Promise<unknown>): Promise<AgentOutcome> {
