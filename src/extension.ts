@@ -11,7 +11,7 @@ import { panelEntries } from './vscode/panel/panelEntries';
 import { doctor } from './vscode/commands/doctor';
 import { setApiKey } from './vscode/commands/setApiKey';
 import { control, decide, startWorkflow, stopAll, tryDemo } from './vscode/commands/workflowCommands';
-import { compareSides, takeSide } from './vscode/conflicts/conflictCommands';
+import { askToResolve, compareSides, takeSide } from './vscode/conflicts/conflictCommands';
 import { DiffApprovals, editorWorkflowArgs } from './vscode/diff/diffApprovals';
 import { RefContentProvider } from './vscode/diff/refContentProvider';
 import { refScheme } from './vscode/diff/refUri';
@@ -79,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): BatonApi {
     // The quick fixes of conflict diagnostics (the language server offers them; they run here).
     vscode.commands.registerCommand(conflictCommands.compare, (arg?: unknown) => compareSides(service, arg)),
     vscode.commands.registerCommand(conflictCommands.takeSide, (arg?: unknown) => takeSide(service, arg)),
+    vscode.commands.registerCommand(conflictCommands.askToResolve, (arg?: unknown) => askToResolve(service, arg)),
     vscode.commands.registerCommand('baton.rollback', (arg?: unknown) => control(service, model, 'rollback', arg)),
     vscode.commands.registerCommand('baton.setApiKey', () => setApiKey(keys)),
     vscode.commands.registerCommand('baton.doctor', () => doctor(keys, output, context.extensionPath)),

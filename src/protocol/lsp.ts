@@ -49,6 +49,7 @@ export interface ConflictDiagnosticData {
 export const conflictCommands = {
   compare: 'baton.conflict.compare',
   takeSide: 'baton.conflict.takeSide',
+  askToResolve: 'baton.conflict.askToResolve',
 } as const;
 
 /** Opens a diff of two agents' versions of a file. */
@@ -66,6 +67,14 @@ export interface TakeSideArgs {
   undo: string;
 }
 
+/** Asks `agent` to merge `other`'s branch (an agent's, or `integration`) into its own and resolve `path`. */
+export interface AskToResolveArgs {
+  workflowId: string;
+  path: string;
+  agent: string;
+  other: string;
+}
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 export function isCompareArgs(v: unknown): v is CompareArgs {
@@ -76,4 +85,9 @@ export function isCompareArgs(v: unknown): v is CompareArgs {
 export function isTakeSideArgs(v: unknown): v is TakeSideArgs {
   const a = v as Partial<TakeSideArgs> | null;
   return typeof a === 'object' && a !== null && isString(a.workflowId) && isString(a.path) && isString(a.keep) && isString(a.undo);
+}
+
+export function isAskToResolveArgs(v: unknown): v is AskToResolveArgs {
+  const a = v as Partial<AskToResolveArgs> | null;
+  return typeof a === 'object' && a !== null && isString(a.workflowId) && isString(a.path) && isString(a.agent) && isString(a.other);
 }

@@ -4,6 +4,7 @@ import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
 import type { BatonEvent } from '../core/events/events';
 import type { AgentChanges } from '../core/git/refFiles';
+import type { ResolveRequest, ResolveTicket } from '../core/conflictRequests';
 import type { TakeSideResult } from '../core/git/takeSide';
 import { halted } from '../core/liveness';
 import { WebhookNotifier } from '../core/notify/webhookNotifier';
@@ -172,6 +173,14 @@ export class WorkflowService implements vscode.Disposable {
   /** Keeps `keep`'s version of `path`; see Engine.takeSide. */
   async takeSide(workflowId: string, path: string, keep: string, undo: string): Promise<TakeSideResult> {
     return (await this.owner(workflowId)).engine.takeSide(workflowId, path, keep, undo);
+  }
+
+  /** Asks an agent to resolve a conflict (Engine.askToResolve), then runs the workflow so it does. */
+  async askToResolve(workflowId: string, request: ResolveRequest): Promise<ResolveTicket> {
+    const opened = await this.owner(workflowId);
+    const ticket = await opened.engine.askToResolve(workflowId, request);
+    await this.resume(workflowId);
+    return ticket;
   }
 
   /** A file at a commit, for the baton-ref: documents; loads the engine bundle (git helpers) on first use. */

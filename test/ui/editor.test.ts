@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scriptedTeam } from '../support/engineHarness';
+import type { Locator } from 'playwright-core';
+import { git } from '../support/repoBuilder';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
+import type { VsixWorkbench } from '../support/vsixWorkbench';
 import { agentsTree, runCommand, screenshot, startWorkflowFromPalette } from '../support/workbench';
 
 // coder and tester both rewrite README.md (a textual conflict, marked in the editor); coder then
@@ -27,33 +30,39 @@ async function readmeShot(page: Parameters<typeof screenshot>[0], name: string):
   copyFileSync(await screenshot(page, name), join(images, `${name}.png`));
 }
 
+const files = { 'README.md': '# Signup\n\nA small signup service.\n', 'src/signup.ts': 'export function signup(email: string) { return email; }\n' };
+const coder = { work: (t: string) => (t === 't3' ? write('package.json', '{"dependencies":{"zod":"^4"}}\n') : write('README.md', '# Signup\n\nWelcome! A small signup service.\n')) };
+const french = write('README.md', '# Inscription\n\nBienvenue ! Un petit service d\'inscription.\n');
+
+/**
+ * Starts the workflow from the palette, waits until it stops for the approval with both branches
+ * alive, opens README.md at the conflict and opens the lightbulb's quick fixes. Returns the editor.
+ */
+async function quickFixesOnTheConflict(w: VsixWorkbench, row: () => Locator) {
+  await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
+  await startWorkflowFromPalette(w.page, task);
+  await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
+  await runCommand(w.page, 'Go to File...');
+  await w.page.locator('.quick-input-widget input').fill('README.md');
+  await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
+  await w.page.keyboard.press('Enter');
+  const editor = w.page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+  // The cursor on the marked line (both agents rewrote line 3) brings the lightbulb.
+  await editor.locator('.view-line', { hasText: 'small signup service' }).click();
+  const bulb = w.page.locator('.lightBulbWidget');
+  await bulb.waitFor({ state: 'visible', timeout: 30_000 });
+  await bulb.click();
+  return editor;
+}
+
 describe('diffs, approvals and quick fixes in the editor (code-server + Chromium)', () => {
-  const w = useVsixWorkbench({
-    files: { 'README.md': '# Signup\n\nA small signup service.\n', 'src/signup.ts': 'export function signup(email: string) { return email; }\n' },
-    model: { fallback: scriptedTeam(plan, routing, {
-      coder: { work: (t) => (t === 't3' ? write('package.json', '{"dependencies":{"zod":"^4"}}\n') : write('README.md', '# Signup\n\nWelcome! A small signup service.\n')) },
-      tester: { work: () => write('README.md', '# Inscription\n\nBienvenue ! Un petit service d\'inscription.\n') },
-    }) },
-  });
+  const w = useVsixWorkbench({ files, model: { fallback: scriptedTeam(plan, routing, { coder, tester: { work: () => french } }) } });
   const tree = () => agentsTree(w.page);
   const row = () => tree().locator('.monaco-list-row', { hasText: task });
 
   it('marks the conflict in the file; the lightbulb\'s quick fix takes one agent\'s side and the marker goes', async () => {
-    await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
-    await startWorkflowFromPalette(w.page, task);
-    await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
-
-    await runCommand(w.page, 'Go to File...');
-    await w.page.locator('.quick-input-widget input').fill('README.md');
-    await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
-    await w.page.keyboard.press('Enter');
-    const editor = w.page.locator('.editor-instance .monaco-editor').first();
-    await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
-    // The cursor on the marked line (both agents rewrote line 3) brings the lightbulb.
-    await editor.locator('.view-line', { hasText: 'small signup service' }).click();
-    const bulb = w.page.locator('.lightBulbWidget');
-    await bulb.waitFor({ state: 'visible', timeout: 30_000 });
-    await bulb.click();
+    const editor = await quickFixesOnTheConflict(w, row);
     const fix = w.page.locator('.action-widget .monaco-list-row', { hasText: 'take coder\'s side' });
     await fix.waitFor();
     assert.ok(await w.page.locator('.action-widget .monaco-list-row', { hasText: 'open the comparison of coder\'s and tester\'s README.md' }).isVisible());
@@ -95,5 +104,31 @@ describe('diffs, approvals and quick fixes in the editor (code-server + Chromium
     // Nothing waits any more: the title bar's Approve goes with the approval.
     await approve.waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot(w.page, 'diff-decided');
+  });
+});
+
+describe('asking an agent to resolve a conflict from the editor (code-server + Chromium)', () => {
+  const both = '# Signup / Inscription\n\nWelcome! Bienvenue ! A small signup service.\n';
+  const w = useVsixWorkbench({ files, model: { fallback: scriptedTeam(plan, routing, {
+    coder,
+    // Asked to resolve, tester finds README.md merging with git's markers, and writes both languages.
+    tester: { work: (t) => (t.startsWith('resolve-tester') ? write('README.md', both) : french) },
+  }) } });
+  const row = () => agentsTree(w.page).locator('.monaco-list-row', { hasText: task });
+
+  it('"ask tester to resolve" merges coder\'s branch into tester\'s, the agent resolves it, and the marker goes', async () => {
+    const editor = await quickFixesOnTheConflict(w, row);
+    const fix = w.page.locator('.action-widget .monaco-list-row', { hasText: 'ask tester to resolve' });
+    await fix.waitFor();
+    await screenshot(w.page, 'conflict-ask-to-resolve');
+    await fix.click();
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 90_000 });
+    await runCommand(w.page, 'Notifications: Show Notifications');
+    await w.page.locator('.notifications-center .notification-list-item', { hasText: 'tester is merging coder\'s branch and resolving README.md' }).first().waitFor({ timeout: 30_000 });
+    await screenshot(w.page, 'conflict-resolved-by-agent');
+    const branch = git(w.folder, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/baton/*/tester');
+    assert.equal(git(w.folder, 'show', `${branch}:README.md`), both.trimEnd());
+    assert.equal(git(w.folder, 'rev-list', '--parents', '-n', '1', branch).split(' ').length, 3, 'the resolution is a merge commit');
+    assert.equal(git(w.folder, 'status', '--porcelain'), '', 'the user\'s working tree is untouched');
   });
 });

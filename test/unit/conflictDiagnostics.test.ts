@@ -48,27 +48,46 @@ describe('conflict diagnostics (language server)', () => {
     assert.equal(cleared.get(`${root}/src/a.ts`)?.length, 2, 'workflow one\'s conflict stays');
   });
 
-  it('offers quick fixes on a diagnostic: open the comparison, and take either agent\'s side', () => {
+  it('offers quick fixes on a diagnostic: open the comparison, ask either agent to resolve, and take either agent\'s side', () => {
     const book = new ConflictBook();
     const published = book.update({ workflowId: 'wf', rootUri: root, conflicts: [conflict('c1', 'textual')] });
     const diagnostics = published.get(`${root}/src/a.ts`)!;
     const actions = conflictActions(book, { textDocument: { uri: `${root}/src/a.ts` }, range: diagnostics[0]!.range, context: { diagnostics } });
     assert.deepEqual(actions.map((a) => a.title), [
       'Baton: open the comparison of coder\'s and tester\'s a.ts',
+      'Baton: ask coder to resolve (merge tester\'s branch into its own and fix a.ts)',
+      'Baton: ask tester to resolve (merge coder\'s branch into its own and fix a.ts)',
       'Baton: take coder\'s side (undo tester\'s change to a.ts)',
       'Baton: take tester\'s side (undo coder\'s change to a.ts)',
     ]);
     assert.equal(actions[0]?.diagnostics?.length, 2, 'one action for both sides of the conflict');
-    assert.deepEqual(actions[1]?.command?.arguments, [{ workflowId: 'wf', path: 'src/a.ts', keep: 'coder', undo: 'tester' }]);
-    assert.equal(actions[1]?.command?.command, 'baton.conflict.takeSide');
+    assert.deepEqual(actions[1]?.command?.arguments, [{ workflowId: 'wf', path: 'src/a.ts', agent: 'coder', other: 'tester' }]);
+    assert.equal(actions[1]?.command?.command, 'baton.conflict.askToResolve');
+    assert.deepEqual(actions[3]?.command?.arguments, [{ workflowId: 'wf', path: 'src/a.ts', keep: 'coder', undo: 'tester' }]);
+    assert.equal(actions[3]?.command?.command, 'baton.conflict.takeSide');
     assert.ok(actions.every((a) => a.kind === 'quickfix'));
   });
 
-  it('offers no side to take in a semantic conflict, and nothing for a conflict that cleared', () => {
+  it('with the integration branch, asks only the agent to resolve: the integration is no agent', () => {
+    const book = new ConflictBook();
+    const withIntegration: FileConflict = { ...conflict('c4', 'textual'), sides: [
+      { agentId: 'coder', branch: 'baton/wf/coder', range: { start: 3, end: 5 } },
+      { agentId: 'integration', branch: 'baton/wf/integration', range: { start: 4, end: 4 } },
+    ] };
+    const diagnostics = book.update({ workflowId: 'wf', rootUri: root, conflicts: [withIntegration] }).get(`${root}/src/a.ts`)!;
+    const actions = conflictActions(book, { textDocument: { uri: `${root}/src/a.ts` }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(actions.map((a) => a.title), [
+      'Baton: open the comparison of coder\'s and integration\'s a.ts',
+      'Baton: ask coder to resolve (merge the integration branch into its own and fix a.ts)',
+    ]);
+    assert.deepEqual(actions[1]?.command?.arguments, [{ workflowId: 'wf', path: 'src/a.ts', agent: 'coder', other: 'integration' }]);
+  });
+
+  it('offers no side to take in a semantic conflict (asking an agent to resolve it stays), and nothing for a conflict that cleared', () => {
     const book = new ConflictBook();
     const diagnostics = book.update({ workflowId: 'wf', rootUri: root, conflicts: [conflict('c3', 'semantic')] }).get(`${root}/src/a.ts`)!;
     const ask = () => conflictActions(book, { textDocument: { uri: `${root}/src/a.ts` }, range: diagnostics[0]!.range, context: { diagnostics } });
-    assert.deepEqual(ask().map((a) => a.command?.command), ['baton.conflict.compare']);
+    assert.deepEqual(ask().map((a) => a.command?.command), ['baton.conflict.compare', 'baton.conflict.askToResolve', 'baton.conflict.askToResolve']);
     book.update({ workflowId: 'wf', rootUri: root, conflicts: [] });
     assert.deepEqual(ask(), []);
   });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isCompareArgs, isTakeSideArgs } from '../../protocol/lsp';
+import { isAskToResolveArgs, isCompareArgs, isTakeSideArgs } from '../../protocol/lsp';
 import { reportError } from '../commands/workflowCommands';
 import { refUri } from '../diff/refUri';
 import type { WorkflowService } from '../workflowService';
@@ -29,6 +29,23 @@ export async function takeSide(service: WorkflowService, arg: unknown): Promise<
     void vscode.window.showInformationMessage(r.sha
       ? `Baton: ${arg.keep}'s version of ${arg.path} stays; ${arg.undo}'s change to it is undone by commit ${r.sha.slice(0, 7)} on ${r.branch}.`
       : `Baton: ${r.branch} already has ${arg.path} as it was before both changes; nothing to undo.`);
+  } catch (e) {
+    reportError(e);
+  }
+}
+
+/**
+ * The quick fix "ask <agent> to resolve": a task for that agent, which merges the other side's branch
+ * into its own and resolves the conflict there; the workflow goes on at once to run it.
+ */
+export async function askToResolve(service: WorkflowService, arg: unknown): Promise<void> {
+  if (!isAskToResolveArgs(arg)) return void vscode.window.showErrorMessage(badArgs);
+  try {
+    const ticket = await service.askToResolve(arg.workflowId, { path: arg.path, agent: arg.agent, other: arg.other });
+    const other = arg.other === 'integration' ? 'the integration branch' : `${arg.other}'s branch`;
+    void vscode.window.showInformationMessage(ticket.after
+      ? `Baton: ${arg.agent} will merge ${other} and resolve ${arg.path} (task ${ticket.taskId}) once you answer the approval "${ticket.after}" of its own change.`
+      : `Baton: ${arg.agent} is merging ${other} and resolving ${arg.path} (task ${ticket.taskId}). Open approvals are asked again after it.`);
   } catch (e) {
     reportError(e);
   }
