@@ -13,7 +13,7 @@ import { planResolution } from './conflictRequests';
 import { runInput } from './resumeInput';
 import type { AskedResolution, ResolveRequest, ResolveTicket } from './conflictRequests';
 import { BatonError } from './errors';
-import { auditLogPath, readAuditLog } from './events/auditLog';
+import { auditLogPath, readAuditLog, restoreSeq } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { ConflictSchedule } from './git/conflictSchedule';
 import { agentChanges, workflowHeads } from './git/refFiles';
@@ -26,9 +26,10 @@ import type { TakeSideResult } from './git/takeSide';
 import { AgentWorkspaces } from './git/workspaces';
 import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
+import { policyDecider } from './graph/context';
 import type { ApprovalPolicy, EngineContext } from './graph/context';
 import { openApprovals } from './graph/interrupts';
-import type { ApprovalDecision, IntegrationResult, WorkflowStateType } from './graph/state';
+import type { IntegrationResult, WorkflowStateType } from './graph/state';
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
 import { RateLimiter } from './models/rateLimiter';
@@ -174,7 +175,7 @@ export class Engine {
   /** Runs (or goes on with) a workflow until it completes, fails, waits for a person or is cancelled. */
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
-    await this.restoreSeq(workflowId);
+    await restoreSeq(this.bus, this.options.batonDir, workflowId);
     // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes.
     if (record.costUsd > 0) this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries((await this.costs(workflowId)).byTask).map(([t, c]) => [t, c.usd])));
     const config = this.config(record);
@@ -216,16 +217,6 @@ export class Engine {
     // From the workflow's start, waits for approvals included: what the user lived through.
     const durationMs = Math.max(0, Date.now() - Date.parse(record.createdAt));
     return this.outcomes.outcome(workflowId, await this.graph.getState(config), durationMs, new Set(pending.map((p) => p.approvalId)));
-  }
-
-  /**
-   * Events of a workflow resumed by a new process continue its numbering: the audit log holds the
-   * last seq this workflow used, so seq stays unique per workflow across processes and restarts.
-   */
-  private async restoreSeq(workflowId: string): Promise<void> {
-    if (this.bus.lastSeq(workflowId) > 0) return;
-    const last = await readAuditLog(auditLogPath(this.options.batonDir, workflowId)).then((log) => log.events.at(-1)?.seq ?? 0, () => 0);
-    if (last > 0) this.bus.resumeSeq(workflowId, last);
   }
 
   /** Records a decision for an approval (or every pending one); resume() applies it. */
@@ -377,13 +368,7 @@ export class Engine {
       approvals: { require: new Set(o.approvals.require), confidenceThreshold: o.approvals.confidenceThreshold, largeChangeFiles: o.team.approvals.largeChangeFiles, mode },
       allowCommands: o.allowCommands,
       approveCommand: o.approveCommand,
-      decideByPolicy: (request) => {
-        if (mode === 'ask') return undefined;
-        const decision: ApprovalDecision = { decision: mode === 'auto' ? 'approve' : 'reject', reason: `--approve ${mode}`, by: 'policy' };
-        this.bus.emit(record.id, 'approval.requested', { approvalId: request.approvalId, taskId: request.taskId, trigger: request.trigger, reason: request.reason, files: request.files });
-        this.bus.emit(record.id, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
-        return decision;
-      },
+      decideByPolicy: policyDecider(o.bus, record.id, mode),
       lessons: recollection.lessons,
       trackRecords: recollection.trackRecords,
       check: checkSettings(o.team, o.checkCommand),

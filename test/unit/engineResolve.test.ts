@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { MemorySaver } from '@langchain/langgraph';
 import { join } from 'node:path';
 import { conversation, makeEngine, scriptedTeam } from '../support/engineHarness';
 import type { AgentScript } from '../support/engineHarness';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
+import { MemoryRecords } from '../support/memoryRecords';
 import { git, makeRepo } from '../support/repoBuilder';
 
 // "Ask <agent> to resolve" (a quick fix on a conflict diagnostic): a task outside the plan, in which
@@ -33,19 +35,20 @@ describe('engine: ask an agent to resolve a conflict', () => {
       tester,
     }) });
     const repo = makeRepo({ 'a.txt': '42\n' });
-    const h = await makeEngine(repo, server);
+    const store = { checkpointer: new MemorySaver(), records: new MemoryRecords() };
+    const h = await makeEngine(repo, server, store);
     const id = await h.engine.start('answer twice');
     const first = await h.engine.run(id);
     assert.equal(first.status, 'waiting', JSON.stringify(first));
     await h.engine.conflictsSettled(id);
     const detected = h.of('conflict.detected').find((e) => e.data.kind === 'textual');
     assert.ok(detected, 'the two branches conflict over a.txt');
-    return { repo, h, id, detected };
+    return { repo, h, id, detected, store };
   }
 
   it('merges the other branch into the agent\'s, lets it resolve the markers, and asks the open approval again after', async () => {
     let seen = '';
-    const { repo, h, id, detected } = await conflicted({
+    const { repo, h, id, detected, store } = await conflicted({
       work: (t, _round, prompt) => {
         if (t !== 'resolve-tester-1') return write('a.txt', 'quarante-deux\n');
         seen = prompt;
@@ -62,10 +65,11 @@ describe('engine: ask an agent to resolve a conflict', () => {
     const [approval] = await h.engine.pendingApprovals(id);
     assert.match(approval!.approvalId, /^t3-after/);
 
-    // coder's change waits for the approval: it could only start after it. tester is free.
-    const forCoder = await h.engine.askToResolve(id, { path: 'a.txt', agent: 'coder', other: 'tester' });
+    // coder's change waits for the approval: it could only start after it (asked in another window,
+    // which never runs the workflow, so the request stays there). tester is free.
+    const elsewhere = await makeEngine(repo, server!, store);
+    const forCoder = await elsewhere.engine.askToResolve(id, { path: 'a.txt', agent: 'coder', other: 'tester' });
     assert.deepEqual(forCoder, { taskId: 'resolve-coder-1', after: approval!.approvalId });
-    h.engine['asked'].delete(id);
     const ticket = await h.engine.askToResolve(id, { path: 'a.txt', agent: 'tester', other: 'coder' });
     assert.deepEqual(ticket, { taskId: 'resolve-tester-1', after: undefined });
     const routed = h.of('task.routed').filter((e) => e.data.strategy === 'user');

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseEvent } from './events';
 import type { BatonEvent } from './events';
+import type { EventBus } from './eventBus';
 import { redactSecrets } from './redact';
 
 // One JSON Lines file per workflow. Several processes append to the same file (the CLI and one or more VS Code
@@ -138,4 +139,14 @@ function isNotFound(error: unknown): boolean {
 /** A human-readable account of damaged lines, for `baton status` and the doctor. */
 export function describeCorruptLines(path: string, corruptLines: readonly CorruptLine[]): string {
   return corruptLines.map(({ line, reason }) => `${path}:${line}: skipped: ${reason}`).join('\n');
+}
+
+/**
+ * Events of a workflow resumed by a new process continue its numbering: the audit log holds the
+ * last seq this workflow used, so seq stays unique per workflow across processes and restarts.
+ */
+export async function restoreSeq(bus: EventBus, batonDir: string, workflowId: string): Promise<void> {
+  if (bus.lastSeq(workflowId) > 0) return;
+  const last = await readAuditLog(auditLogPath(batonDir, workflowId)).then((log) => log.events.at(-1)?.seq ?? 0, () => 0);
+  if (last > 0) bus.resumeSeq(workflowId, last);
 }

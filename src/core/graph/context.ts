@@ -62,3 +62,17 @@ export function engineContext(config: LangGraphRunnableConfig): EngineContext {
 export function workflowIdOf(config: LangGraphRunnableConfig): string {
   return String((config.configurable as { thread_id?: string } | undefined)?.thread_id ?? '');
 }
+
+/**
+ * `--approve auto|never` (the policy modes): every approval is answered at once, and announced as
+ * asked and answered so the audit log tells the same story as a person's answer. 'ask': undefined.
+ */
+export function policyDecider(bus: EventBus, workflowId: string, mode: ApprovalPolicy['mode']): EngineContext['decideByPolicy'] {
+  return (request) => {
+    if (mode === 'ask') return undefined;
+    const decision: ApprovalDecision = { decision: mode === 'auto' ? 'approve' : 'reject', reason: `--approve ${mode}`, by: 'policy' };
+    bus.emit(workflowId, 'approval.requested', { approvalId: request.approvalId, taskId: request.taskId, trigger: request.trigger, reason: request.reason, files: request.files });
+    bus.emit(workflowId, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });
+    return decision;
+  };
+}
