@@ -45,8 +45,15 @@ export interface GatewayOptions {
  * accounting (cost.recorded) and structured output with repair. Graph nodes never talk to a model
  * client directly.
  */
+type BoundModel = ReturnType<NonNullable<BaseChatModel['bindTools']>>;
+
 export class ModelGateway {
   private readonly models = new Map<string, BaseChatModel>();
+  /**
+   * Models with a tool list bound, per list and model name: binding makes a new client (ChatOpenAI,
+   * then its OpenAI client on the first call), which an agent's every step should not pay for again.
+   */
+  private readonly bound = new WeakMap<readonly ToolDefinition[], Map<string, BoundModel>>();
   private readonly spent = new Map<string, number>();
   private readonly spentByTask = new Map<string, Map<string, number>>();
   private readonly budgets = new Map<string, number>();
@@ -87,7 +94,7 @@ export class ModelGateway {
     const primary = ctx.model ?? this.options.defaultModel;
     const { value: reply, model } = await this.resilience.call(ctx, primary, (name, signal) => {
       const base = this.model(name);
-      const runnable = tools?.length && base.bindTools ? base.bindTools(tools, callOptions) : base;
+      const runnable = tools?.length && base.bindTools ? this.withTools(name, base, tools, callOptions) : base;
       return runnable.invoke(messages, { signal, ...(tools?.length ? {} : callOptions) });
     });
     const message = reply instanceof AIMessage ? reply : new AIMessage({ content: String(reply.content) });
@@ -131,6 +138,16 @@ export class ModelGateway {
     const call = message.tool_calls?.[0];
     const invalid = message.invalid_tool_calls?.[0];
     return { text: call ? JSON.stringify(call.args) : (invalid?.args ?? textOf(message)), message };
+  }
+
+  /** `base` with `tools` bound; reused while the same list (an agent run's) is passed without options. */
+  private withTools(name: string, base: BaseChatModel, tools: ToolDefinition[], callOptions: Record<string, unknown>): BoundModel {
+    if (Object.keys(callOptions).length) return base.bindTools!(tools, callOptions);
+    let byModel = this.bound.get(tools);
+    if (!byModel) this.bound.set(tools, (byModel = new Map()));
+    let m = byModel.get(name);
+    if (!m) byModel.set(name, (m = base.bindTools!(tools, callOptions)));
+    return m;
   }
 
   private model(name: string): BaseChatModel {
