@@ -96,6 +96,13 @@ describe('agent tools: files', () => {
       assert.equal(readFileSync(join(root, 'src/a.ts'), 'utf8'), "export const a = 1;\nexport const b = '$&$1';\n");
     });
 
+    it('keeps an executable file executable', async () => {
+      writeFileSync(join(root, 'run.sh'), '#!/bin/sh\necho old\n');
+      chmodSync(join(root, 'run.sh'), 0o755);
+      assert.match(output(await call(editFileTool, { path: 'run.sh', old: 'echo old', new: 'echo new' })), /Edited run\.sh/);
+      assert.equal(statSync(join(root, 'run.sh')).mode & 0o777, 0o755);
+    });
+
     it('changes nothing when old does not occur, and says so', async () => {
       const message = error(await call(editFileTool, { path: 'src/a.ts', old: 'export const z = 9;', new: 'x' }));
       assert.match(message, /does not occur .*\(0 times\)/);

@@ -136,8 +136,21 @@ describe('agent tools: confined to the working folder', () => {
 
   describe('resolveInside', () => {
     it('resolves a path inside to its real absolute and relative forms', async () => {
-      assert.deepEqual(await resolveInside(root, 'src/./new/../a.ts'), { ok: true, absolute: join(realpathSync(root), 'src', 'a.ts'), relative: 'src/a.ts' });
-      assert.deepEqual(await resolveInside(root, ''), { ok: true, absolute: realpathSync(root), relative: '.' });
+      assert.deepEqual(await resolveInside(root, 'src/./new/../a.ts'), { ok: true, absolute: join(realpathSync(root), 'src', 'a.ts'), relative: 'src/a.ts', missing: 0 });
+      assert.deepEqual(await resolveInside(root, ''), { ok: true, absolute: realpathSync(root), relative: '.', missing: 0 });
+    });
+
+    it('says how many parts of the path do not exist yet (a new file, a new file in new folders)', async () => {
+      assert.deepEqual(await resolveInside(root, 'src/b.ts'), { ok: true, absolute: join(realpathSync(root), 'src', 'b.ts'), relative: 'src/b.ts', missing: 1 });
+      assert.deepEqual(await resolveInside(root, 'lib/deep/c.ts'), { ok: true, absolute: join(realpathSync(root), 'lib', 'deep', 'c.ts'), relative: 'lib/deep/c.ts', missing: 3 });
+    });
+
+    it('reports a working folder that is gone before judging the path', async () => {
+      const gone = join(root, 'gone');
+      for (const path of ['a.ts', '../outside.ts']) {
+        const r = await resolveInside(gone, path);
+        assert.ok(!r.ok && /no longer exists/.test(r.reason), JSON.stringify(r));
+      }
     });
 
     it('judges .git on the path inside the folder, not on where the folder itself lives', async () => {

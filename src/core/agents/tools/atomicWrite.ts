@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
  * stays on one file system), and rename replaces a symlink swapped in at `path` rather than writing through it.
  * An existing file keeps its permissions, so scripts stay executable.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const mode = await existingMode(path);
+export async function writeFileAtomic(path: string, content: string, knownMode?: number | null): Promise<void> {
+  // `knownMode`: the caller has just looked (a number: the file's permissions; null: there is no file).
+  const mode = knownMode === undefined ? await existingMode(path) : knownMode ?? undefined;
   const temp = join(dirname(path), `.baton-${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temp, content, { flag: 'wx', mode: mode ?? 0o666 });

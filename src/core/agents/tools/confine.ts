@@ -6,7 +6,13 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep, win32 } fr
 // relative to the worktree root, never on the absolute path.
 
 export type Confinement =
-  | { readonly ok: true; readonly absolute: string; readonly relative: string }
+  | {
+    readonly ok: true;
+    readonly absolute: string;
+    readonly relative: string;
+    /** How many parts at the end of `absolute` did not exist when judged: 0 an existing path, 1 a new entry in an existing folder. */
+    readonly missing: number;
+  }
   | { readonly ok: false; readonly reason: string };
 
 // Characters HFS+ ignores in names, so ".g\u200cit" is ".git" there (git refuses them for the same reason).
@@ -28,24 +34,22 @@ export async function resolveInside(root: string, relPath: string): Promise<Conf
   if (isAbsolute(relPath) || win32.isAbsolute(relPath)) {
     return refuse(`${shown} is an absolute path: paths are relative to your working folder, e.g. src/index.ts`);
   }
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch {
-    return refuse(`your working folder ${root} no longer exists: stop and report it with finish`);
-  }
-  const lexical = resolve(realRoot, relPath);
-  const outside = `${shown} is outside your working folder: use a path inside it, relative to its root (e.g. src/index.ts)`;
-  if (escapes(relative(realRoot, lexical))) return refuse(outside);
-  if (touchesGit(relative(realRoot, lexical))) return refuse(gitReason(shown));
+  // The root's real path and the target's are looked up together (each is a trip to the file system's
+  // thread pool, which every agent shares); the lexical checks need neither, so they come first.
+  const lexical = resolve(root, relPath);
+  const lexicalRelative = relative(resolve(root), lexical);
+  const inside = !escapes(lexicalRelative) && !touchesGit(lexicalRelative);
+  const [realRoot, real] = await Promise.all([realpath(root).catch(() => undefined), inside ? realTarget(lexical) : undefined]);
+  if (realRoot === undefined) return refuse(`your working folder ${root} no longer exists: stop and report it with finish`);
+  if (escapes(lexicalRelative)) return refuse(`${shown} is outside your working folder: use a path inside it, relative to its root (e.g. src/index.ts)`);
+  if (!real) return refuse(gitReason(shown));
 
   // Symbolic links are judged by where they lead: the real path of the deepest part that exists must be inside.
-  const real = await realTarget(lexical);
   if (!real.ok) return refuse(`${shown} ${real.reason}: use a path that is a plain file or folder inside your working folder`);
   const realRelative = relative(realRoot, real.path);
   if (escapes(realRelative)) return refuse(`${shown} leads through a symbolic link to outside your working folder: use a path inside it`);
   if (touchesGit(realRelative)) return refuse(gitReason(shown));
-  return { ok: true, absolute: real.path, relative: realRelative === '' ? '.' : realRelative.split(sep).join('/') };
+  return { ok: true, absolute: real.path, relative: realRelative === '' ? '.' : realRelative.split(sep).join('/'), missing: real.missing };
 }
 
 function refuse(reason: string): Confinement {
@@ -65,25 +69,30 @@ function touchesGit(rel: string): boolean {
   return rel.split(/[\\/]+/).some(isGitSegment);
 }
 
-type RealTarget = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
+type RealTarget = { readonly ok: true; readonly path: string; readonly missing: number } | { readonly ok: false; readonly reason: string };
 
 /** The real path of `path`: its deepest existing ancestor resolved through symlinks, plus the parts still to create. */
 async function realTarget(path: string): Promise<RealTarget> {
   const missing: string[] = [];
   let current = path;
+  let resolved: Promise<string> = realpath(current);
   for (;;) {
     try {
-      return { ok: true, path: join(await realpath(current), ...missing) };
+      return { ok: true, path: join(await resolved, ...missing), missing: missing.length };
     } catch (error) {
       const code = errorCode(error);
       if (code === 'ELOOP') return { ok: false, reason: 'is a loop of symbolic links' };
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return { ok: false, reason: `cannot be checked (${code ?? 'unknown error'})` };
+      const parent = dirname(current);
+      // The parent is looked up while `current` is checked for a dangling link: a new file's usual two steps in one.
+      const next = parent === current ? undefined : realpath(parent);
+      next?.catch(() => undefined);
       // A dangling link: writing through it would create its target, wherever that is.
       if (await isSymlink(current)) return { ok: false, reason: 'is a symbolic link to something that does not exist' };
-      const parent = dirname(current);
-      if (parent === current) return { ok: false, reason: 'cannot be checked (no existing folder above it)' };
+      if (!next) return { ok: false, reason: 'cannot be checked (no existing folder above it)' };
       missing.unshift(basename(current));
       current = parent;
+      resolved = next;
     }
   }
 }

@@ -48,7 +48,7 @@ export const editFileTool: AgentTool<typeof editFileSchema> = {
       }
       const at = text.indexOf(args.old);
       // Slicing, not String.replace: a `$&` or `$1` in the new text must be written as it is.
-      await writeFileAtomic(target.absolute, text.slice(0, at) + args.new + text.slice(at + args.old.length));
+      await writeFileAtomic(target.absolute, text.slice(0, at) + args.new + text.slice(at + args.old.length), info.mode & 0o7777);
       const line = text.slice(0, at).split('\n').length;
       return { ok: true, output: `Edited ${target.relative} at line ${line}.`, changedFiles: [target.relative] };
     } catch (error) {

@@ -27,7 +27,7 @@ export function refuseCommand(ctx: ToolContext, command: string, reason: string)
 }
 
 export type ConfinedPath =
-  | { readonly ok: true; readonly absolute: string; readonly relative: string }
+  | { readonly ok: true; readonly absolute: string; readonly relative: string; readonly missing: number }
   | { readonly ok: false; readonly result: ToolResult };
 
 /** Confines `path` to the agent's folder, or gives the refusal the tool should return (its event already sent). */

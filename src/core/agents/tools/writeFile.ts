@@ -22,11 +22,12 @@ export const writeFileTool: AgentTool<typeof writeFileSchema> = {
     if (!target.ok) return target.result;
     const shown = JSON.stringify(args.path);
     try {
-      const existing = await lstat(target.absolute).catch(() => undefined);
+      // Confinement already found whether the path exists (missing 0) and whether its folder does (missing <= 1).
+      const existing = target.missing === 0 ? await lstat(target.absolute).catch(() => undefined) : undefined;
       if (existing?.isDirectory()) return failed(`${shown} is a folder: give the path of a file inside it`);
       if (existing && !existing.isFile()) return failed(`${shown} is not a regular file (a device or pipe): leave it alone`);
-      await mkdir(dirname(target.absolute), { recursive: true });
-      await writeFileAtomic(target.absolute, args.content);
+      if (target.missing > 1) await mkdir(dirname(target.absolute), { recursive: true });
+      await writeFileAtomic(target.absolute, args.content, existing ? existing.mode & 0o7777 : null);
       const bytes = Buffer.byteLength(args.content, 'utf8');
       return {
         ok: true,
