@@ -33,4 +33,18 @@ describe('mergeBranches (integration without a checkout)', () => {
     assert.equal(git(repo, 'status', '--porcelain'), status, 'the working tree and index are as they were');
     assert.equal(git(repo, 'rev-parse', 'main'), base);
   });
+
+  it('skips a branch that is gone, and with no branch at all the head is the base', async () => {
+    const repo = makeRepo({ 'README.md': '# x\n' });
+    const base = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'checkout', '--quiet', '-b', 'baton/wf/a');
+    writeFileSync(`${repo}/a.txt`, 'from a\n');
+    git(repo, 'add', 'a.txt');
+    git(repo, 'commit', '--quiet', '-m', 'a');
+    git(repo, 'checkout', '--quiet', 'main');
+    const r = await mergeBranches(repo, base, ['baton/wf/a', 'baton/wf/gone']);
+    assert.deepEqual([r.merged, r.refused], [['baton/wf/a'], []]);
+    assert.equal(git(repo, 'show', `${r.head}:a.txt`), 'from a');
+    assert.deepEqual(await mergeBranches(repo, base, []), { head: base, merged: [], refused: [] });
+  });
 });

@@ -19,16 +19,22 @@ export interface IntegrationMerge {
 
 // The merges are made in git's object store, without a working tree: `merge-tree --write-tree` per
 // branch onto the result so far, `commit-tree` for each merge commit, all in one shell so the
-// engine starts one process. Lines out: "M <branch>" merged, "S <branch>" nothing new (its tip is
-// already in), "R <branch>" refused followed by "F <file>" lines, and "H <sha>" the final head.
+// engine starts one process. Every tip is looked up by one `cat-file --batch-check`, and the shell
+// cuts text itself rather than through pipes: each process a branch costs runs at the end of the
+// workflow, on its critical path. Lines out: "M <branch>" merged, "S <branch>" nothing new (its
+// tip is already in, or there is no such branch), "R <branch>" refused followed by "F <file>"
+// lines, and "H <sha>" the final head.
 const mergeScript = `
-base=$1; shift; head=$base
+base=$1; shift; head=$base; nl='
+'
+if [ $# -gt 0 ]; then tips=$(printf '%s^{commit}\\n' "$@" | git cat-file --batch-check='%(objectname)') || exit 2; fi
 for b in "$@"; do
-  tip=$(git rev-parse --verify --quiet "$b^{commit}") || { echo "S $b"; continue; }
-  if [ "$(git merge-base "$head" "$tip")" = "$tip" ]; then echo "S $b"; continue; fi
+  tip=\${tips%%"$nl"*}; tips=\${tips#*"$nl"}
+  case $tip in *' '*|'') echo "S $b"; continue;; esac
+  if git merge-base --is-ancestor "$tip" "$head"; then echo "S $b"; continue; fi
   out=$(git merge-tree --write-tree --name-only --no-messages "$head" "$tip"); code=$?
   if [ $code -eq 0 ]; then
-    head=$(git commit-tree "$(printf '%s\\n' "$out" | head -n 1)" -p "$head" -p "$tip" -m "Integrate $b") || exit 2
+    head=$(git commit-tree "\${out%%"$nl"*}" -p "$head" -p "$tip" -m "Integrate $b") || exit 2
     echo "M $b"
   elif [ $code -eq 1 ]; then
     echo "R $b"; printf '%s\\n' "$out" | tail -n +2 | sed 's/^/F /'
