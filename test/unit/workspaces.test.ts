@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentWorkspaces } from '../../src/core/git/workspaces';
 import { git, makeRepo } from '../support/repoBuilder';
@@ -96,5 +97,30 @@ describe('agent workspaces (real git worktrees)', () => {
     const again = await ws.ensure('wf-1', 'coder', base);
     assert.equal(await ws.headOf(again), c?.sha, 'the branch comes back where the agent left it, not at the base');
     assert.equal(readFileSync(join(again.path, 'b.txt'), 'utf8'), 'agent\n');
+  });
+
+  it('starts no automatic git maintenance from its commits, where a plain git commit would', async () => {
+    const repo = makeRepo();
+    // gc.auto=1 and three loose objects in objects/17: any `maintenance run --auto` would want a gc and
+    // first runs the pre-auto-gc hook, which leaves a mark (and says no, so nothing is packed).
+    git(repo, 'config', 'gc.auto', '1');
+    const blobSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+    const loose: string[] = [];
+    for (let i = 0; loose.length < 3; i++) if (blobSha(`loose ${i}\n`).startsWith('17')) loose.push(`loose ${i}\n`);
+    loose.forEach((text, i) => writeFileSync(join(repo, `loose-${i}.txt`), text));
+    git(repo, 'hash-object', '-w', ...loose.map((_, i) => `loose-${i}.txt`));
+    const mark = join(repo, 'auto-gc-ran');
+    mkdirSync(join(repo, '.git', 'hooks'), { recursive: true });
+    writeFileSync(join(repo, '.git', 'hooks', 'pre-auto-gc'), `#!/bin/sh\ntouch '${mark}'\nexit 1\n`);
+    chmodSync(join(repo, '.git', 'hooks', 'pre-auto-gc'), 0o755);
+    const ws = new AgentWorkspaces(repo, join(repo, '.git', 'baton'));
+    const w = await ws.ensure('wf-5', 'coder', await ws.headCommit());
+    writeFileSync(join(w.path, 'x.txt'), 'x\n');
+    assert.ok(await ws.commit(w, 'wf-5/t1/coder/r1', 'X', {}));
+    assert.equal(existsSync(mark), false, 'Baton\'s commit ran automatic maintenance');
+    writeFileSync(join(w.path, 'y.txt'), 'y\n');
+    git(w.path, 'add', 'y.txt');
+    git(w.path, '-c', 'user.name=u', '-c', 'user.email=u@example.invalid', 'commit', '--quiet', '-m', 'Y');
+    assert.equal(existsSync(mark), true, 'the test\'s own commit should have asked for a gc');
   });
 });

@@ -12,8 +12,10 @@ export interface GitRun {
 }
 
 // Commits made by agents carry Baton's identity, never the user's (passed as `-c`, so the user's
-// configuration is neither needed nor changed). No prompt may ever wait for a person.
-const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off'];
+// configuration is neither needed nor changed). No prompt may ever wait for a person. Baton's commits
+// and merges start no `git maintenance run --auto` (40% of a small commit's time, and a gc it may
+// start would race the agents' git work): the user's own git commands still do (docs/decisions/0017).
+const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off', '-c', 'maintenance.auto=false'];
 const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 const maxBuffer = 64 * 1024 * 1024;
 
@@ -36,7 +38,7 @@ export async function gitOut(args: readonly string[], run: GitRun): Promise<stri
  * with the same identity, environment and limits as runGit. For sequences on a hot path.
  */
 export async function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
-  const identity = 'git() { command git -c "user.name=Baton agent" -c "user.email=agents@baton.invalid" -c core.quotepath=off "$@"; }';
+  const identity = `git() { command git ${baseArgs.map((a) => `'${a}'`).join(' ')} "$@"; }`;
   const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
   return answer(result, run, 'git');
 }
