@@ -47,4 +47,31 @@ describe('mergeBranches (integration without a checkout)', () => {
     assert.equal(git(repo, 'show', `${r.head}:a.txt`), 'from a');
     assert.deepEqual(await mergeBranches(repo, base, []), { head: base, merged: [], refused: [] });
   });
+
+  it('skips a branch whose work a branch merged before it already holds, and merges one that builds on another', async () => {
+    const repo = makeRepo({ 'README.md': '# x\n' });
+    const base = git(repo, 'rev-parse', 'HEAD');
+    const commit = (path: string) => {
+      writeFileSync(`${repo}/${path}`, `${path}\n`);
+      git(repo, 'add', path);
+      git(repo, 'commit', '--quiet', '-m', path);
+    };
+    git(repo, 'checkout', '--quiet', '-b', 'baton/wf/b-inner');
+    commit('inner.txt');
+    git(repo, 'checkout', '--quiet', '-b', 'baton/wf/a-outer');
+    commit('outer.txt');
+    git(repo, 'checkout', '--quiet', '-b', 'baton/wf/c-alone', base);
+    commit('alone.txt');
+    git(repo, 'checkout', '--quiet', '-B', 'baton/wf/d-same', 'baton/wf/c-alone');
+    git(repo, 'checkout', '--quiet', 'main');
+    // a-outer holds b-inner's commit: merged first, b-inner has nothing new; d-same is c-alone's very commit.
+    const r = await mergeBranches(repo, base, ['baton/wf/b-inner', 'baton/wf/a-outer', 'baton/wf/c-alone', 'baton/wf/d-same']);
+    assert.deepEqual([r.merged, r.refused], [['baton/wf/a-outer', 'baton/wf/c-alone'], []]);
+    assert.deepEqual(git(repo, 'ls-tree', '--name-only', r.head).split('\n'), ['README.md', 'alone.txt', 'inner.txt', 'outer.txt']);
+    // The other way round: the inner branch first, then the one built on it.
+    git(repo, 'branch', '--quiet', '-m', 'baton/wf/b-inner', 'baton/wf/0-inner');
+    const again = await mergeBranches(repo, base, ['baton/wf/0-inner', 'baton/wf/a-outer']);
+    assert.deepEqual(again.merged, ['baton/wf/0-inner', 'baton/wf/a-outer']);
+    assert.deepEqual(git(repo, 'ls-tree', '--name-only', again.head).split('\n'), ['README.md', 'inner.txt', 'outer.txt']);
+  });
 });

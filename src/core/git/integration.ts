@@ -19,19 +19,28 @@ export interface IntegrationMerge {
 
 // The merges are made in git's object store, without a working tree: `merge-tree --write-tree` per
 // branch onto the result so far, `commit-tree` for each merge commit, all in one shell so the
-// engine starts one process. Every tip is looked up by one `cat-file --batch-check`, and the shell
-// cuts text itself rather than through pipes: each process a branch costs runs at the end of the
-// workflow, on its critical path. Lines out: "M <branch>" merged, "S <branch>" nothing new (its
-// tip is already in, or there is no such branch), "R <branch>" refused followed by "F <file>"
-// lines, and "H <sha>" the final head.
+// engine starts one process. This runs at the end of the workflow, on its critical path, so each
+// process a branch costs counts: every tip is looked up by one `cat-file --batch-check`, and one
+// `merge-base --independent` finds the tips that no other tip and not the base contains (usually
+// all): those cannot be in the result already, and only the others are asked `--is-ancestor`. The
+// shell cuts text itself rather than through pipes. Lines out: "M <branch>" merged, "S <branch>"
+// nothing new (its tip is already in, or there is no such branch), "R <branch>" refused followed by
+// "F <file>" lines, and "H <sha>" the final head.
 const mergeScript = `
 base=$1; shift; head=$base; nl='
 '
 if [ $# -gt 0 ]; then tips=$(printf '%s^{commit}\\n' "$@" | git cat-file --batch-check='%(objectname)') || exit 2; fi
+all=$tips; found=; indep=; seen=
+for b in "$@"; do t=\${all%%"$nl"*}; all=\${all#*"$nl"}; case $t in *' '*|'') ;; *) found="$found $t";; esac; done
+[ -n "$found" ] && indep=$(git merge-base --independent "$base" $found 2>/dev/null)
 for b in "$@"; do
   tip=\${tips%%"$nl"*}; tips=\${tips#*"$nl"}
   case $tip in *' '*|'') echo "S $b"; continue;; esac
-  if git merge-base --is-ancestor "$tip" "$head"; then echo "S $b"; continue; fi
+  case "$nl$indep$nl" in *"$nl$tip$nl"*) alone=1;; *) alone=;; esac
+  case " $seen " in *" $tip "*) alone=;; esac
+  [ "$tip" = "$base" ] && alone=
+  seen="$seen $tip"
+  if [ -z "$alone" ] && git merge-base --is-ancestor "$tip" "$head"; then echo "S $b"; continue; fi
   out=$(git merge-tree --write-tree --name-only --no-messages "$head" "$tip"); code=$?
   if [ $code -eq 0 ]; then
     head=$(git commit-tree "\${out%%"$nl"*}" -p "$head" -p "$tip" -m "Integrate $b") || exit 2
