@@ -7,7 +7,7 @@ import type { EventBus } from '../events/eventBus';
 import type { CallContext, ModelGateway, ToolDefinition } from '../models/modelGateway';
 import { textOf } from '../models/modelGateway';
 import { handoffSchema } from './tools/handoff';
-import { definitionOf, runTool, toolsFor } from './tools/registry';
+import { definitionsFor, runTool, toolsFor } from './tools/registry';
 import type { AgentTool, ToolContext } from './tools/toolTypes';
 
 export interface HandoffRequest {
@@ -63,7 +63,7 @@ function summarizeArgs(args: Record<string, unknown>): string {
 export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   const { agent, call, bus } = run;
   const tools = toolsFor(agent.tools);
-  const definitions = tools.map(definitionOf);
+  const definitions = definitionsFor(tools);
   const timeout = AbortSignal.timeout(run.timeoutMs);
   const signal = run.call.signal ? AbortSignal.any([run.call.signal, timeout]) : timeout;
   const ctx: ToolContext = {

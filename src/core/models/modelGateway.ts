@@ -90,7 +90,7 @@ export class ModelGateway {
     if (!this.spentByTask.has(workflowId)) this.spentByTask.set(workflowId, new Map(Object.entries(byTask)));
   }
 
-  async chat(ctx: CallContext, messages: BaseMessage[], tools?: ToolDefinition[], callOptions: Record<string, unknown> = {}): Promise<AIMessage> {
+  async chat(ctx: CallContext, messages: BaseMessage[], tools?: readonly ToolDefinition[], callOptions: Record<string, unknown> = {}): Promise<AIMessage> {
     const primary = ctx.model ?? this.options.defaultModel;
     const { value: reply, model } = await this.resilience.call(ctx, primary, (name, signal) => {
       const base = this.model(name);
@@ -141,12 +141,12 @@ export class ModelGateway {
   }
 
   /** `base` with `tools` bound; reused while the same list (an agent run's) is passed without options. */
-  private withTools(name: string, base: BaseChatModel, tools: ToolDefinition[], callOptions: Record<string, unknown>): BoundModel {
-    if (Object.keys(callOptions).length) return base.bindTools!(tools, callOptions);
+  private withTools(name: string, base: BaseChatModel, tools: readonly ToolDefinition[], callOptions: Record<string, unknown>): BoundModel {
+    if (Object.keys(callOptions).length) return base.bindTools!([...tools], callOptions);
     let byModel = this.bound.get(tools);
     if (!byModel) this.bound.set(tools, (byModel = new Map()));
     let m = byModel.get(name);
-    if (!m) byModel.set(name, (m = base.bindTools!(tools, callOptions)));
+    if (!m) byModel.set(name, (m = base.bindTools!([...tools], callOptions)));
     return m;
   }
 

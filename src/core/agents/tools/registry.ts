@@ -36,6 +36,20 @@ export function definitionOf(tool: AgentTool): ToolDefinition {
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
 }
 
+const definitionsByNames = new Map<string, readonly ToolDefinition[]>();
+
+/**
+ * The definitions of a list of tools, made once per distinct list: every task of every agent with the
+ * same tools shares one array (JSON Schema generation is not free, and the model gateway keeps the
+ * model with these tools bound per array).
+ */
+export function definitionsFor(tools: readonly AgentTool[]): readonly ToolDefinition[] {
+  const key = tools.map((tool) => tool.name).join(',');
+  let definitions = definitionsByNames.get(key);
+  if (!definitions) definitionsByNames.set(key, (definitions = Object.freeze(tools.map(definitionOf))));
+  return definitions;
+}
+
 /** The tool a model asked for by name; undefined for a name that is not a tool (models do invent them). */
 export function findTool(name: string): AgentTool | undefined {
   return allTools.find((tool) => tool.name === name);
