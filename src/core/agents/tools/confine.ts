@@ -77,18 +77,20 @@ async function realTarget(path: string): Promise<RealTarget> {
   let current = path;
   let resolved: Promise<string> = realpath(current);
   for (;;) {
+    // Asked together, each a trip to the thread pool every agent shares: the path, and in case it does not
+    // exist, whether it is a link and where its parent is (a new file needs all three).
+    const parent = dirname(current);
+    const next = parent === current ? undefined : realpath(parent);
+    next?.catch(() => undefined);
+    const link = isSymlink(current);
     try {
       return { ok: true, path: join(await resolved, ...missing), missing: missing.length };
     } catch (error) {
       const code = errorCode(error);
       if (code === 'ELOOP') return { ok: false, reason: 'is a loop of symbolic links' };
       if (code !== 'ENOENT' && code !== 'ENOTDIR') return { ok: false, reason: `cannot be checked (${code ?? 'unknown error'})` };
-      const parent = dirname(current);
-      // The parent is looked up while `current` is checked for a dangling link: a new file's usual two steps in one.
-      const next = parent === current ? undefined : realpath(parent);
-      next?.catch(() => undefined);
       // A dangling link: writing through it would create its target, wherever that is.
-      if (await isSymlink(current)) return { ok: false, reason: 'is a symbolic link to something that does not exist' };
+      if (await link) return { ok: false, reason: 'is a symbolic link to something that does not exist' };
       if (!next) return { ok: false, reason: 'cannot be checked (no existing folder above it)' };
       missing.unshift(basename(current));
       current = parent;
