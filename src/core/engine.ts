@@ -161,8 +161,7 @@ export class Engine {
     const now = new Date().toISOString();
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
     const budgetUsd = options.budgetUsd ?? defaultBudgetUsd;
-    const baseCommit = await this.workspaces.headCommit();
-    const baseBranch = await this.workspaces.currentBranch();
+    const [baseCommit, baseBranch] = await Promise.all([this.workspaces.headCommit(), this.workspaces.currentBranch()]);
     if (!baseBranch) {
       throw new BatonError(`${this.options.repoDir} is on a detached HEAD (at ${baseCommit.slice(0, 7)}): Baton's agents branch off your current branch, and their work is merged back into it.`,
         'Check out a branch first (e.g. `git switch -c my-feature`), then start the workflow again.', 'usage');
@@ -181,7 +180,7 @@ export class Engine {
     const config = this.config(record);
     const started = await this.graph.getState(config);
     this.gateway.setBudget(workflowId, (started.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
-    const pending = await this.pendingApprovals(workflowId);
+    const pending = pendingIn(started);
     const asked = this.asked.get(workflowId) ?? [];
     this.asked.delete(workflowId);
     const next = runInput(record, started, pending, await this.options.records.decisions(workflowId), asked);
@@ -234,9 +233,7 @@ export class Engine {
   }
 
   async pendingApprovals(workflowId: string): Promise<PendingApproval[]> {
-    const record = await this.record(workflowId);
-    const state = await this.graph.getState(this.config(record));
-    return openApprovals(state).map(({ interruptId, request: r }) => ({ approvalId: r.approvalId, interruptId, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }));
+    return pendingIn(await this.graph.getState(this.config(await this.record(workflowId))));
   }
 
   /** The kill switch: every agent of the workflow stops now; the checkpoint keeps it resumable. */
@@ -392,4 +389,8 @@ export class Engine {
     await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
 
+}
+
+function pendingIn(state: Parameters<typeof openApprovals>[0]): PendingApproval[] {
+  return openApprovals(state).map(({ interruptId, request: r }) => ({ approvalId: r.approvalId, interruptId, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }));
 }
