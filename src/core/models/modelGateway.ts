@@ -39,14 +39,14 @@ export interface GatewayOptions {
   resilience?: Partial<ResilienceOptions>;
 }
 
+type BoundModel = ReturnType<NonNullable<BaseChatModel['bindTools']>>;
+
 /**
  * Every model call of a workflow goes through here: the shared rate limit, the cancellation
  * signal, retries, timeouts, circuit breakers and fallback models (ModelResilience), cost
  * accounting (cost.recorded) and structured output with repair. Graph nodes never talk to a model
  * client directly.
  */
-type BoundModel = ReturnType<NonNullable<BaseChatModel['bindTools']>>;
-
 export class ModelGateway {
   private readonly models = new Map<string, BaseChatModel>();
   /**
