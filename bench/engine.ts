@@ -26,6 +26,8 @@ import { MemoryRecords } from '../test/support/memoryRecords';
 import { makeRepo } from '../test/support/repoBuilder';
 import { agentId, benchTeam, criticalPathCalls, sequentialCalls, supersteps, taskIdOf } from './support/engineScenario';
 import type { Scenario } from './support/engineScenario';
+import { clientFloor } from './support/engineFloor';
+import type { FloorRun } from './support/engineFloor';
 import { startServerThread } from './support/engineServer';
 import { criticalPath, now, Probe, segmentLabels, useProbe } from './support/engineTimeline';
 import type { PathReport, Segment, Span } from './support/engineTimeline';
@@ -158,13 +160,24 @@ function toolTimes(probe: Probe): string {
   return d.length ? `${d.length} × mean ${(d.reduce((a, b) => a + b, 0) / d.length).toFixed(1)} ms, max ${Math.max(...d)} ms` : 'none';
 }
 
-function markdown(parallel: Run[], seq: Run, loads: [number, number]): string {
+/** The client alone, the same calls against a fresh server thread (see support/engineFloor.ts). */
+async function floorRun(): Promise<FloorRun> {
+  const server = await startServerThread(scenario);
+  try {
+    return await clientFloor(scenario, server.baseUrl);
+  } finally {
+    await server.close();
+  }
+}
+
+function markdown(parallel: Run[], seq: Run, floors: FloorRun[], loads: [number, number]): string {
   const s = scenario;
   const par = median(parallel, (r) => r.wallMs);
   const ratio = par.wallMs / par.idealMs;
   const speedup = seq.wallMs / par.wallMs;
   const bestSpeedup = sequentialCalls(s) / criticalPathCalls(s);
   const steps = supersteps(s);
+  const floor = median(floors, (f) => f.wallMs);
   const row = (r: Run, label: string) => [label, r.concurrency, r.calls, r.idealMs / s.latencyMs, ms(r.idealMs), ms(r.wallMs), x(r.wallMs / r.idealMs),
     ms(r.wallMs - r.idealMs), (r.concurrency >= s.tasksPerWave ? ((r.wallMs - r.idealMs) / steps).toFixed(1) : 'n/a'),
     `${ms(r.busyMs)} (${(r.busyMs / r.calls).toFixed(1)})`];
@@ -205,7 +218,15 @@ ${table(['target', 'measured', 'best possible', 'result'], [
 ${table(['run', 'concurrency', 'model calls', 'calls in a row (ideal)', 'ideal ms', 'wall ms', 'wall / ideal', 'beyond ideal ms', `per superstep ms (${steps})`, 'engine thread busy ms (per call)'], [
   ...parallel.map((r, i) => row(r, `parallel ${i + 1}${r === par ? ' (median)' : ''}`)),
   row(seq, 'sequential'),
+  ...floors.map((f, i) => [`the client alone ${i + 1}${f === floor ? ' (median)' : ''}`, parallelConcurrency, f.calls, f.idealMs / s.latencyMs, ms(f.idealMs), ms(f.wallMs), x(f.wallMs / f.idealMs), ms(f.wallMs - f.idealMs), ((f.wallMs - f.idealMs) / steps).toFixed(1), 'n/a']),
 ])}
+
+**The floor.** "The client alone" makes the same ${criticalPathCalls(s)}-in-a-row, ${sequentialCalls(s)}-call pattern with nothing of Baton around it
+(\`bench/support/engineFloor.ts\`): the same ChatOpenAI client as Baton makes it, the agents' tools bound, the same
+fake server thread, 8 conversations at once, and no graph, tool, git, event or checkpoint. Its median, ${x(floor.wallMs / floor.idealMs)}
+(${ms(floor.wallMs - floor.idealMs)} ms beyond the ideal), is what HTTP, JSON, LangChain, the OpenAI SDK and 2 shared cores cost on this machine;
+it leaves Baton ${ms(Math.max(0, targets.ratio * floor.idealMs - floor.wallMs))} ms of the ${ms((targets.ratio - 1) * floor.idealMs)} ms the ${targets.ratio} target allows. Baton's own work on the critical path
+(the median parallel run less the median floor) is ${ms(par.wallMs - floor.wallMs)} ms, ${((par.wallMs - floor.wallMs) / (criticalPathCalls(s) - 3)).toFixed(1)} ms per agent step.
 
 ### Where the time goes
 
@@ -240,15 +261,20 @@ async function main(): Promise<number> {
   try {
     const before = load();
     const parallel: Run[] = [];
+    const floors: FloorRun[] = [];
     for (let i = 0; i < runs; i++) {
       const r = await runWorkflow(parallelConcurrency, tmp);
       parallel.push(r);
       console.error(`[bench] parallel ${i + 1}/${runs}: ${ms(r.wallMs)} ms, ideal ${ms(r.idealMs)} ms, ratio ${(r.wallMs / r.idealMs).toFixed(3)}`);
+      // Alternating with the engine's runs, so both see the same machine.
+      const f = await floorRun();
+      floors.push(f);
+      console.error(`[bench] the client alone ${i + 1}/${runs}: ${ms(f.wallMs)} ms, ratio ${(f.wallMs / f.idealMs).toFixed(3)}`);
     }
     console.error(`[bench] sequential (concurrency 1, ideal ${sequentialCalls(scenario) * scenario.latencyMs / 1000} s)...`);
     const seq = await runWorkflow(1, tmp);
     console.error(`[bench] sequential: ${ms(seq.wallMs)} ms, ideal ${ms(seq.idealMs)} ms, ratio ${(seq.wallMs / seq.idealMs).toFixed(3)}`);
-    const section = markdown(parallel, seq, [before, load()]);
+    const section = markdown(parallel, seq, floors, [before, load()]);
     console.log(section);
     const par = median(parallel, (r) => r.wallMs);
     const ratioOk = par.wallMs / par.idealMs <= targets.ratio;

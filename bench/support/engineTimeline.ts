@@ -127,7 +127,7 @@ export const segmentLabels: Record<Segment, string> = {
   client: 'the rest of the task: agent.started to the first request, after finish until the commit, after the commit until agent.finished (less the git calls below)',
   worktree: 'worktree creation (`git worktree add`, serialized on the repository lock) before the task could start',
   git: "the task's other git calls: `AgentWorkspaces.headOf` and `revertTo` (`rev-parse`, `reset --hard`, `clean -fd`) before its first request, `diffOf` (`git show`) after its commit",
-  commit: 'git commit of the task (`git log --grep`, `add -A`, `diff --cached`, `commit`, `rev-parse`)',
+  commit: 'git commit of the task (one shell: `add -A`, `commit`, `show`; `log --grep` only when there was nothing to commit)',
   between: 'between nodes: LangGraph supersteps (checkpoint writes, dispatch, Send fan-out), pool hand-over',
   end: 'after the reflect reply until run() returns (parse, checkpoint, outcome, records)',
 };
