@@ -12,7 +12,7 @@ import { Pricing } from './cost/pricing';
 import { planResolution } from './conflictRequests';
 import { runInput } from './resumeInput';
 import type { AskedResolution, ResolveRequest, ResolveTicket } from './conflictRequests';
-import { BatonError } from './errors';
+import { BatonError, WorkflowPaused } from './errors';
 import { auditLogPath, readAuditLog, restoreSeq } from './events/auditLog';
 import type { EventBus } from './events/eventBus';
 import { ConflictSchedule } from './git/conflictSchedule';
@@ -84,6 +84,8 @@ export type RunOutcome =
   | { status: 'failed'; error: string; costUsd: number }
   | { status: 'waiting'; approvals: PendingApproval[]; costUsd: number }
   | { status: 'paused'; reason: 'budget'; approvals: PendingApproval[]; costUsd: number }
+  /** Paused by the user (Engine.pause): the agents stopped; branches and worktrees stay; `run` goes on. */
+  | { status: 'paused'; reason: 'user'; approvals: PendingApproval[]; costUsd: number }
   /** The integrated result cannot land on the user's branch as it is: `detail` says why and what to do, then resume. */
   | { status: 'paused'; reason: 'merge'; detail: string; approvals: PendingApproval[]; costUsd: number }
   | { status: 'cancelled'; costUsd: number };
@@ -240,6 +242,13 @@ export class Engine {
   cancel(workflowId: string): boolean {
     const c = this.running.get(workflowId);
     c?.abort(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
+    return c !== undefined;
+  }
+
+  /** Stops every agent of the workflow now, as cancel does, but it stays paused: nothing is cleaned up. */
+  pause(workflowId: string): boolean {
+    const c = this.running.get(workflowId);
+    c?.abort(new WorkflowPaused());
     return c !== undefined;
   }
 

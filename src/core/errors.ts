@@ -21,3 +21,11 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** The reason a paused workflow's run stops with (Engine.pause): resumable, and nothing is cleaned up. */
+export class WorkflowPaused extends BatonError {
+  constructor() {
+    super('The workflow was paused.', undefined, 'cancelled');
+    this.name = 'WorkflowPaused';
+  }
+}

@@ -1,5 +1,5 @@
 import type { TeamConfig } from './config/teamSchema';
-import { BatonError, errorMessage } from './errors';
+import { BatonError, errorMessage, WorkflowPaused } from './errors';
 import type { EventBus } from './events/eventBus';
 import { MergeBlocked } from './git/land';
 import type { WorkflowGraph } from './graph/graph';
@@ -52,6 +52,12 @@ export class WorkflowOutcomes {
     if (!cancelled) controller.abort(new BatonError('The workflow stopped after an error.', undefined, 'cancelled'));
     await settled(controller.signal);
     const costUsd = this.d.spentUsd(workflowId);
+    if (cancelled && controller.signal.reason instanceof WorkflowPaused) {
+      // Paused, not ended: the branches, worktrees and conflict predictions stay for the resume.
+      await this.d.records.update(workflowId, { status: 'paused', costUsd, currentStep: 'paused by the user', updatedAt: new Date().toISOString() });
+      this.d.bus.emit(workflowId, 'workflow.paused', { reason: 'user' });
+      return { status: 'paused', reason: 'user', approvals: [], costUsd };
+    }
     if (cancelled) {
       await this.d.records.update(workflowId, { status: 'cancelled', costUsd, updatedAt: new Date().toISOString() });
       this.d.bus.emit(workflowId, 'workflow.cancelled', { reason: 'cancelled by the user', costUsd });

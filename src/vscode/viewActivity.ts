@@ -44,7 +44,7 @@ export class ViewActivity {
       case 'model.fallback': if (agent) agent.currentStep = `on ${e.data.to} (${e.data.from} failed)`; break;
       case 'cost.recorded': live.costUsd = e.data.totalUsd ?? (live.costUsd ?? 0) + e.data.usd; if (agent) agent.costUsd += e.data.usd; break;
       case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;
-      case 'workflow.paused': live.status = e.data.reason === 'budget' || e.data.reason === 'merge' ? 'paused' : 'waiting'; break;
+      case 'workflow.paused': live.status = e.data.reason === 'approval' ? 'waiting' : 'paused'; break;
       case 'workflow.resumed': live.status = 'running'; live.currentStep = undefined; live.budgetTripped = undefined; break;
       case 'workflow.completed': live.status = 'completed'; live.currentStep = undefined; break;
       case 'workflow.failed': live.status = 'failed'; live.currentStep = e.data.error.slice(0, 120); break;

@@ -25,6 +25,8 @@ export class WorkflowService implements vscode.Disposable {
   private demo: Promise<OpenedEngine> | undefined;
   private readonly tracker: ViewActivity;
   private readonly running = new Map<string, OpenedEngine>();
+  /** The background run of each workflow running here, settled once its outcome is announced. */
+  private readonly runs = new Map<string, Promise<void>>();
   private readonly paused = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly cleanups = new Map<OpenedEngine, vscode.Disposable[]>();
@@ -116,7 +118,7 @@ export class WorkflowService implements vscode.Disposable {
   async pause(workflowId: string): Promise<void> {
     const opened = await this.owner(workflowId);
     this.paused.add(workflowId);
-    opened.engine.cancel(workflowId);
+    opened.engine.pause(workflowId);
     await this.refresh();
   }
 
@@ -175,9 +177,22 @@ export class WorkflowService implements vscode.Disposable {
     return (await this.owner(workflowId)).engine.takeSide(workflowId, path, keep, undo);
   }
 
-  /** Asks an agent to resolve a conflict (Engine.askToResolve), then runs the workflow so it does. */
-  async askToResolve(workflowId: string, request: ResolveRequest): Promise<ResolveTicket> {
+  /**
+   * Asks an agent to resolve a conflict (Engine.askToResolve), then runs the workflow so it does.
+   * While it runs here, the user may pause it first: the tasks in progress are stopped and run
+   * again after, so this is asked, not assumed. Undefined: the user chose not to pause.
+   */
+  async askToResolve(workflowId: string, request: ResolveRequest): Promise<ResolveTicket | undefined> {
     const opened = await this.owner(workflowId);
+    const run = this.runs.get(workflowId);
+    if (run) {
+      const choice = await vscode.window.showWarningMessage(
+        `Baton: workflow ${workflowId} is running. Pause it so that ${request.agent} resolves the conflict over ${request.path} first? The tasks in progress stop now and start again after.`,
+        'Pause and Ask');
+      if (choice !== 'Pause and Ask') return undefined;
+      await this.pause(workflowId);
+      await run;
+    }
     const ticket = await opened.engine.askToResolve(workflowId, request);
     await this.resume(workflowId);
     return ticket;
@@ -261,7 +276,14 @@ export class WorkflowService implements vscode.Disposable {
     throw new Error(`There is no workflow ${workflowId} here.`);
   }
 
-  private async runInBackground(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {
+  private runInBackground(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {
+    const run = this.runToEnd(opened, id, title, firstMessage);
+    this.runs.set(id, run);
+    void run.finally(() => this.runs.get(id) === run && this.runs.delete(id));
+    return run;
+  }
+
+  private async runToEnd(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {
     this.running.set(id, opened);
     try {
       const outcome = await vscode.window.withProgress(
@@ -297,6 +319,8 @@ export class WorkflowService implements vscode.Disposable {
       if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);
     } else if (outcome.status === 'failed') {
       void vscode.window.showErrorMessage(`Baton: workflow ${id} failed: ${outcome.error}`, 'Show Log').then((a) => a && this.output.show());
+    } else if (outcome.status === 'paused' && outcome.reason === 'user') {
+      // The user paused it here: nothing to tell them.
     } else if (outcome.status === 'paused' && outcome.reason === 'merge') {
       void vscode.window.showWarningMessage(`Baton: the result of ${id} was not merged: ${outcome.detail}`, 'Resume').then((a) => a && this.resume(id));
     } else if (outcome.status === 'waiting' || outcome.status === 'paused') {

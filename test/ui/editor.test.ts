@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scriptedTeam } from '../support/engineHarness';
+import { conversation, scriptedTeam } from '../support/engineHarness';
 import type { Locator } from 'playwright-core';
 import { git } from '../support/repoBuilder';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
@@ -36,20 +36,26 @@ const french = write('README.md', '# Inscription\n\nBienvenue ! Un petit service
 
 /**
  * Starts the workflow from the palette, waits until it stops for the approval with both branches
- * alive, opens README.md at the conflict and opens the lightbulb's quick fixes. Returns the editor.
+ * alive (unless `stopped` is false), opens README.md at the conflict and opens the lightbulb's quick
+ * fixes. Returns the editor.
  */
-async function quickFixesOnTheConflict(w: VsixWorkbench, row: () => Locator) {
+async function quickFixesOnTheConflict(w: VsixWorkbench, row: () => Locator, stopped = true) {
   await w.page.locator('.activitybar [aria-label^="Baton"]').first().click();
   await startWorkflowFromPalette(w.page, task);
-  await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
+  if (stopped) await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
   await runCommand(w.page, 'Go to File...');
   await w.page.locator('.quick-input-widget input').fill('README.md');
   await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
   await w.page.keyboard.press('Enter');
   const editor = w.page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
-  // The cursor on the marked line (both agents rewrote line 3) brings the lightbulb.
-  await editor.locator('.view-line', { hasText: 'small signup service' }).click();
+  // The cursor on the marked line (both agents rewrote line 3) brings the lightbulb. Moved there from
+  // the keyboard: a hover over the marker can cover the line and take a mouse click.
+  await editor.locator('.view-line', { hasText: 'small signup service' }).waitFor();
+  await w.page.keyboard.press('Escape');
+  await w.page.keyboard.press('Control+g');
+  await w.page.locator('.quick-input-widget input').fill(':3');
+  await w.page.keyboard.press('Enter');
   const bulb = w.page.locator('.lightBulbWidget');
   await bulb.waitFor({ state: 'visible', timeout: 30_000 });
   await bulb.click();
@@ -130,5 +136,36 @@ describe('asking an agent to resolve a conflict from the editor (code-server + C
     assert.equal(git(w.folder, 'show', `${branch}:README.md`), both.trimEnd());
     assert.equal(git(w.folder, 'rev-list', '--parents', '-n', '1', branch).split(' ').length, 3, 'the resolution is a merge commit');
     assert.equal(git(w.folder, 'status', '--porcelain'), '', 'the user\'s working tree is untouched');
+  });
+});
+
+describe('asking an agent to resolve while the workflow runs (code-server + Chromium)', () => {
+  const both = '# Signup / Inscription\n\nWelcome! Bienvenue ! A small signup service.\n';
+  // coder's t3 waits on its model (once), so the workflow is still running when the conflict shows.
+  const running = { ...plan, tasks: plan.tasks.map((t) => (t.id === 't3' ? { ...t, title: 'Add a helper', files: ['src/helper.ts'] } : t)) };
+  const w = useVsixWorkbench({ files, model: {
+    rules: [{ name: 't3 hangs once', match: (req) => conversation(req).system.startsWith('Baton agent coder') && conversation(req).user.startsWith('Your task t3'), reply: () => ({ fault: { kind: 'hang' } }), times: 1 }],
+    fallback: scriptedTeam(running, routing, {
+      coder: { work: (t) => (t === 't3' ? write('src/helper.ts', 'export const helper = 1;\n') : coder.work(t)) },
+      tester: { work: (t) => (t.startsWith('resolve-tester') ? write('README.md', both) : french) },
+    }),
+  } });
+  const row = () => agentsTree(w.page).locator('.monaco-list-row', { hasText: task });
+
+  it('offers to pause the workflow first; then tester resolves the conflict and the paused task goes on', async () => {
+    const editor = await quickFixesOnTheConflict(w, row, false);
+    await w.page.locator('.action-widget .monaco-list-row', { hasText: 'ask tester to resolve' }).click();
+    await runCommand(w.page, 'Notifications: Show Notifications');
+    const offer = w.page.locator('.notifications-center .notification-list-item', { hasText: 'is running. Pause it so that tester resolves the conflict over README.md first?' });
+    await offer.waitFor({ timeout: 30_000 });
+    await screenshot(w.page, 'conflict-pause-and-ask');
+    await offer.locator('.monaco-button', { hasText: 'Pause and Ask' }).click();
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 90_000 });
+    const branch = (agent: string) => git(w.folder, 'for-each-ref', '--format=%(refname:short)', `refs/heads/baton/*/${agent}`);
+    assert.equal(git(w.folder, 'show', `${branch('tester')}:README.md`), both.trimEnd());
+    // The task the pause stopped ran again: the merge approval (both branches merged) is what waits now.
+    await row().locator('.codicon-bell-dot').waitFor({ timeout: 90_000 });
+    assert.equal(git(w.folder, 'show', `${branch('coder')}:src/helper.ts`), 'export const helper = 1;');
+    await screenshot(w.page, 'conflict-resolved-after-pause');
   });
 });

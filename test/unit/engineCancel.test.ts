@@ -60,6 +60,36 @@ describe('engine: cancel', () => {
     assert.deepEqual(commitsOn(repo, `baton/${id}/coder`), ['Add a (t1, round 1)', 'initial commit']);
   });
 
+  it('pauses: the agents stop as for a cancel, but the workflow stays paused with its branches and worktrees, and goes on', async () => {
+    const twoTasks = { rationale: 'two', tasks: [plan.tasks[0]!, { id: 't2', title: 'Add b', description: 'src/b.ts', capabilities: ['implement'], dependsOn: ['t1'], files: ['src/b.ts'], risks: [] }] };
+    let inFlight!: () => void;
+    const hanging = new Promise<void>((resolve) => (inFlight = resolve));
+    server = await startFakeOpenAI({
+      rules: [{ name: 't2 hangs once', match: (req) => conversation(req).user.startsWith('Your task t2'), reply: () => { inFlight(); return { fault: { kind: 'hang' } }; }, times: 1 }],
+      fallback: scriptedTeam(twoTasks, { assignments: [...routing.assignments, { taskId: 't2', agentId: 'coder', rationale: 'coder', confidence: 0.9 }] }, {
+        coder: { work: (t) => [{ name: 'write_file', args: { path: `src/${t === 't1' ? 'a' : 'b'}.ts`, content: 'export {};\n' } }] },
+      }),
+    });
+    const repo = makeRepo();
+    // Branches and worktrees go when a workflow ends (baton.git.keepWorktrees off): a pause is no end.
+    const h = await makeEngine(repo, server, { keepWorktrees: false });
+    const id = await h.engine.start('add a and b');
+    const running = h.engine.run(id);
+    await hanging;
+    assert.equal(h.engine.pause(id), true);
+    const stopped = await running;
+    assert.deepEqual(stopped, { status: 'paused', reason: 'user', approvals: [], costUsd: stopped.costUsd });
+    assert.equal((await h.engine.status(id)).status, 'paused');
+    assert.deepEqual(h.of('workflow.paused').map((e) => e.data.reason), ['user']);
+    assert.equal(h.of('workflow.cancelled').length, 0);
+    assert.deepEqual(commitsOn(repo, `baton/${id}/coder`), ['Add a (t1, round 1)', 'initial commit'], 't1\'s work stays on its branch');
+    assert.ok(existsSync(`${repo}/.git/baton/worktrees/${id}/coder`), 'and its worktree stays');
+    await server.waitForIdle();
+    const end = await h.engine.run(id);
+    assert.equal(end.status, 'completed', JSON.stringify(end));
+    assert.deepEqual(h.of('agent.started').map((e) => e.data.taskId), ['t1', 't2', 't2']);
+  });
+
   it('stops every agent at once: a model call in flight is aborted and a running command is killed', async () => {
     const twoPlan = { rationale: 'two at once', tasks: [
       { id: 't1', title: 'Build', description: 'run the build', capabilities: ['implement'], dependsOn: [], files: [], risks: [] },

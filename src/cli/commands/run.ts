@@ -54,6 +54,10 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
           return exitCodes.cancelled;
         case 'waiting':
         case 'paused': {
+          if (outcome.status === 'paused' && outcome.reason === 'user') {
+            if (!options.json) io.stderr.write(`baton: workflow ${workflowId} was paused. Resume with: baton resume ${workflowId}\n`);
+            return exitCodes.cancelled;
+          }
           if (outcome.status === 'paused' && outcome.reason === 'merge') {
             // Waiting for the user to make room for the merge: like an approval, answered with resume.
             if (!options.json) io.stderr.write(`baton: the result of ${workflowId} was not merged into your branch: ${outcome.detail}\n`);

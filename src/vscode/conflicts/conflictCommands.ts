@@ -36,12 +36,14 @@ export async function takeSide(service: WorkflowService, arg: unknown): Promise<
 
 /**
  * The quick fix "ask <agent> to resolve": a task for that agent, which merges the other side's branch
- * into its own and resolves the conflict there; the workflow goes on at once to run it.
+ * into its own and resolves the conflict there; the workflow goes on at once to run it (after a
+ * pause the user agrees to, when it is running in this window).
  */
 export async function askToResolve(service: WorkflowService, arg: unknown): Promise<void> {
   if (!isAskToResolveArgs(arg)) return void vscode.window.showErrorMessage(badArgs);
   try {
     const ticket = await service.askToResolve(arg.workflowId, { path: arg.path, agent: arg.agent, other: arg.other });
+    if (!ticket) return;
     const other = arg.other === 'integration' ? 'the integration branch' : `${arg.other}'s branch`;
     void vscode.window.showInformationMessage(ticket.after
       ? `Baton: ${arg.agent} will merge ${other} and resolve ${arg.path} (task ${ticket.taskId}) once you answer the approval "${ticket.after}" of its own change.`
