@@ -11,8 +11,8 @@ const rowsMigration = { version: 1, description: 'rows', up: 'CREATE TABLE rows 
 
 // Two VS Code windows and the CLI may write baton.db at the same time. Three real processes open a NEW database
 // together (racing through creation, the switch to WAL and the migrations: this race once failed with "database
-// is locked"), then write in many small transactions until each has seen another's rows, so their writing
-// provably overlaps.
+// is locked"), each writes a row and waits until it sees another's, then all write many small transactions
+// at once.
 const writerScript = (perWriter: number): string => `
   const { SqliteDatabase } = await import(${JSON.stringify(join(root, 'src/core/store/sqliteDatabase.ts'))});
   const migrations = [${JSON.stringify(rowsMigration)}];
@@ -22,20 +22,26 @@ const writerScript = (perWriter: number): string => `
     const db = SqliteDatabase.open(process.env.DB_PATH, { migrations });
     let written = 0;
     let busy = 0;
-    let sawOther = false;
-    // The cap only guards against a crashed partner; overlap is normally reached within the first rows.
-    while (written < ${perWriter} || (!sawOther && written < 20000)) {
-      try {
-        db.transaction(() => {
-          db.run('INSERT INTO rows (writer, n) VALUES (?, ?)', writer, written);
-          sawOther ||= db.get('SELECT 1 AS found FROM rows WHERE writer <> ? LIMIT 1', writer) !== undefined;
-        });
-        written++;
-      } catch (error) {
-        if ((error.errcode & 0xff) !== 5) throw error;
-        busy++;
+    const write = () => {
+      for (;;) {
+        try {
+          db.transaction(() => db.run('INSERT INTO rows (writer, n) VALUES (?, ?)', writer, written));
+          written++;
+          return;
+        } catch (error) {
+          if ((error.errcode & 0xff) !== 5) throw error;
+          busy++;
+        }
       }
-    }
+    };
+    // One row, then wait (reading, which takes no lock) until another writer's row is there, then the
+    // rest: the writers provably overlap, and none can starve the others by taking the write lock in
+    // a tight loop before they got in. The deadline only guards against a crashed partner.
+    write();
+    const deadline = Date.now() + 60_000;
+    let sawOther = false;
+    while (!sawOther && Date.now() < deadline) sawOther = db.get('SELECT 1 AS found FROM rows WHERE writer <> ? LIMIT 1', writer) !== undefined;
+    while (written < ${perWriter}) write();
     db.close();
     process.stdout.write(JSON.stringify({ writer, written, busy, sawOther }) + '\\n');
     process.exit(0);
