@@ -218,7 +218,7 @@ ${table(['target', 'measured', 'best possible', 'result'], [
 ${table(['run', 'concurrency', 'model calls', 'calls in a row (ideal)', 'ideal ms', 'wall ms', 'wall / ideal', 'beyond ideal ms', `per superstep ms (${steps})`, 'engine thread busy ms (per call)'], [
   ...parallel.map((r, i) => row(r, `parallel ${i + 1}${r === par ? ' (median)' : ''}`)),
   row(seq, 'sequential'),
-  ...floors.map((f, i) => [`the client alone ${i + 1}${f === floor ? ' (median)' : ''}`, parallelConcurrency, f.calls, f.idealMs / s.latencyMs, ms(f.idealMs), ms(f.wallMs), x(f.wallMs / f.idealMs), ms(f.wallMs - f.idealMs), ((f.wallMs - f.idealMs) / steps).toFixed(1), 'n/a']),
+  ...floors.map((f, i) => [`the client alone ${i + 1}${f === floor ? ' (median)' : ''}`, parallelConcurrency, f.calls, f.idealMs / s.latencyMs, ms(f.idealMs), ms(f.wallMs), x(f.wallMs / f.idealMs), ms(f.wallMs - f.idealMs), 'n/a (no graph)', 'n/a']),
 ])}
 
 **The floor.** "The client alone" makes the same ${criticalPathCalls(s)}-in-a-row, ${sequentialCalls(s)}-call pattern with nothing of Baton around it
