@@ -28,7 +28,7 @@ import { buildWorkflowGraph } from './graph/graph';
 import type { WorkflowGraph } from './graph/graph';
 import { policyDecider } from './graph/context';
 import type { ApprovalPolicy, EngineContext } from './graph/context';
-import { openApprovals } from './graph/interrupts';
+import { openApprovals, pendingApprovalsIn } from './graph/interrupts';
 import type { IntegrationResult, WorkflowStateType } from './graph/state';
 import { createChatModel } from './models/chatModel';
 import { ModelGateway } from './models/modelGateway';
@@ -182,7 +182,7 @@ export class Engine {
     const config = this.config(record);
     const started = await this.graph.getState(config);
     this.gateway.setBudget(workflowId, (started.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
-    const pending = pendingIn(started);
+    const pending = pendingApprovalsIn(started);
     const asked = this.asked.get(workflowId) ?? [];
     this.asked.delete(workflowId);
     const next = runInput(record, started, pending, await this.options.records.decisions(workflowId), asked);
@@ -235,21 +235,22 @@ export class Engine {
   }
 
   async pendingApprovals(workflowId: string): Promise<PendingApproval[]> {
-    return pendingIn(await this.graph.getState(this.config(await this.record(workflowId))));
+    return pendingApprovalsIn(await this.graph.getState(this.config(await this.record(workflowId))));
   }
 
   /** The kill switch: every agent of the workflow stops now; the checkpoint keeps it resumable. */
   cancel(workflowId: string): boolean {
-    const c = this.running.get(workflowId);
-    c?.abort(new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
-    return c !== undefined;
+    return this.stop(workflowId, new BatonError('The workflow was cancelled.', undefined, 'cancelled'));
   }
 
   /** Stops every agent of the workflow now, as cancel does, but it stays paused: nothing is cleaned up. */
   pause(workflowId: string): boolean {
-    const c = this.running.get(workflowId);
-    c?.abort(new WorkflowPaused());
-    return c !== undefined;
+    return this.stop(workflowId, new WorkflowPaused());
+  }
+
+  private stop(workflowId: string, reason: BatonError): boolean {
+    this.running.get(workflowId)?.abort(reason);
+    return this.running.has(workflowId);
   }
 
   /** The workflow's snapshots, oldest first, with what each recorded. */
@@ -397,9 +398,4 @@ export class Engine {
     const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
     await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
-
-}
-
-function pendingIn(state: Parameters<typeof openApprovals>[0]): PendingApproval[] {
-  return openApprovals(state).map(({ interruptId, request: r }) => ({ approvalId: r.approvalId, interruptId, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }));
 }

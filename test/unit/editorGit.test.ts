@@ -8,6 +8,7 @@ import { AgentWorkspaces } from '../../src/core/git/workspaces';
 import { makeEngine, scriptedTeam } from '../support/engineHarness';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
+import { coder, plan, routing, write } from '../support/conflictScenario';
 import { git, makeRepo } from '../support/repoBuilder';
 
 // What the editor asks of git: files at a commit, an agent's changes, and "take one agent's side".
@@ -74,20 +75,8 @@ describe('the editor\'s git: files at a ref and taking a side', () => {
     afterEach(() => server?.close());
 
     it('while a workflow waits for an approval, taking a side announces the conflict resolved', async () => {
-      const plan = { rationale: 'same file twice, then a dependency', tasks: [
-        { id: 't1', title: 'English', description: 'a.txt', capabilities: ['implement'], dependsOn: [], files: ['a.txt'], risks: [] },
-        // t2 names another file: a plan where two tasks name the same file is made sequential, and nothing would conflict.
-        { id: 't2', title: 'French', description: 'a.txt', capabilities: ['test'], dependsOn: [], files: ['b.txt'], risks: [] },
-        { id: 't3', title: 'Dependency', description: 'package.json', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
-      ] };
-      const routing = { assignments: [
-        { taskId: 't1', agentId: 'coder', rationale: 'scripted', confidence: 1 },
-        { taskId: 't2', agentId: 'tester', rationale: 'scripted', confidence: 1 },
-        { taskId: 't3', agentId: 'coder', rationale: 'scripted', confidence: 1 },
-      ] };
-      const write = (path: string, content: string) => [{ name: 'write_file', args: { path, content } }];
       server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
-        coder: { work: (t) => (t === 't3' ? write('package.json', '{"dependencies":{"zod":"4"}}\n') : write('a.txt', 'forty-two\n')) },
+        coder,
         tester: { work: () => write('a.txt', 'quarante-deux\n') },
       }) });
       const repo = makeRepo({ 'a.txt': '42\n' });

@@ -5,25 +5,12 @@ import { conversation, makeEngine, scriptedTeam } from '../support/engineHarness
 import type { AgentScript } from '../support/engineHarness';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
+import { coder, plan, routing, write } from '../support/conflictScenario';
 import { MemoryRecords } from '../support/memoryRecords';
 import { git, makeRepo } from '../support/repoBuilder';
 
 // "Ask <agent> to resolve" (a quick fix on a conflict diagnostic): a task outside the plan, in which
 // the agent merges the other side's branch into its own and resolves what git could not merge.
-
-const plan = { rationale: 'the same line twice, then a dependency', tasks: [
-  { id: 't1', title: 'English', description: 'a.txt', capabilities: ['implement'], dependsOn: [], files: ['a.txt'], risks: [] },
-  // t2 names another file: a plan where two tasks name the same file is made sequential, and nothing would conflict.
-  { id: 't2', title: 'French', description: 'a.txt', capabilities: ['test'], dependsOn: [], files: ['b.txt'], risks: [] },
-  // A dependency manifest: the workflow stops for an approval of coder's change.
-  { id: 't3', title: 'Dependency', description: 'package.json', capabilities: ['implement'], dependsOn: ['t1'], files: ['package.json'], risks: [] },
-] };
-const routing = { assignments: [
-  { taskId: 't1', agentId: 'coder', rationale: 'scripted', confidence: 1 },
-  { taskId: 't2', agentId: 'tester', rationale: 'scripted', confidence: 1 },
-  { taskId: 't3', agentId: 'coder', rationale: 'scripted', confidence: 1 },
-] };
-const write = (path: string, content: string) => [{ name: 'write_file', args: { path, content } }];
 
 describe('engine: ask an agent to resolve a conflict', () => {
   let server: FakeOpenAI | undefined;
@@ -31,7 +18,7 @@ describe('engine: ask an agent to resolve a conflict', () => {
 
   async function conflicted(tester: AgentScript) {
     server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
-      coder: { work: (t) => (t === 't3' ? write('package.json', '{"dependencies":{"zod":"4"}}\n') : write('a.txt', 'forty-two\n')) },
+      coder,
       tester,
     }) });
     const repo = makeRepo({ 'a.txt': '42\n' });

@@ -1,4 +1,5 @@
 import type { StateSnapshot } from '@langchain/langgraph';
+import type { PendingApproval } from '../workflowRecords';
 import type { ApprovalRequest } from './state';
 
 export interface OpenApproval {
@@ -17,4 +18,9 @@ export function openApprovals(snapshot: StateSnapshot): OpenApproval[] {
     const request = i.value as ApprovalRequest | undefined;
     return request?.approvalId && i.id ? [{ interruptId: i.id, request }] : [];
   });
+}
+
+/** The open approvals as the records, the CLI and the extension list them. */
+export function pendingApprovalsIn(snapshot: StateSnapshot): PendingApproval[] {
+  return openApprovals(snapshot).map(({ interruptId, request: r }) => ({ approvalId: r.approvalId, interruptId, taskId: r.taskId, trigger: r.trigger, reason: r.reason, files: r.files }));
 }
