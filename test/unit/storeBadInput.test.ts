@@ -16,7 +16,7 @@ import { makeRepo } from '../support/repoBuilder';
 
 function record(id: string, task = `task of ${id}`): WorkflowRecord {
   const now = new Date().toISOString();
-  return { id, task, mode: 'centralized', status: 'running', budgetUsd: 2, costUsd: 0, baseCommit: 'abc', createdAt: now, updatedAt: now, progress: { done: 0, total: 3 } };
+  return { id, task, mode: 'centralized', status: 'running', budgetUsd: 2, budgetTokens: 0, costUsd: 0, baseCommit: 'abc', createdAt: now, updatedAt: now, progress: { done: 0, failed: 0, notRun: 0, total: 3 } };
 }
 
 function storeError(problem: StoreError['problem'], message: RegExp): (error: unknown) => boolean {

@@ -96,7 +96,7 @@ describe('store: PostgreSQL unreachable or misconfigured', () => {
     assert.deepEqual(storageSettings({}), { backend: 'sqlite' });
     assert.deepEqual(storageSettings({ BATON_POSTGRES_URL: 'postgres://db/baton' }), { backend: 'postgres', postgresUrl: 'postgres://db/baton' });
     assert.deepEqual(storageSettings({ BATON_POSTGRES_URL: 'postgres://db/baton', BATON_STORAGE_BACKEND: 'sqlite' }), { backend: 'sqlite' });
-    assert.throws(() => storageSettings({ BATON_STORAGE_BACKEND: 'postgres' }), /BATON_POSTGRES_URL is not set/);
+    assert.throws(() => storageSettings({ BATON_STORAGE_BACKEND: 'postgres' }), /backend is postgres but no URL is set: set BATON_POSTGRES_URL/);
     assert.throws(() => storageSettings({ BATON_STORAGE_BACKEND: 'mongo' }), /must be sqlite or postgres/);
   });
 });
@@ -196,7 +196,7 @@ describe('store: a shared PostgreSQL', function () {
       const here = new PostgresWorkflowRecords(pool, 'machine-a');
       const there = new PostgresWorkflowRecords(pool, 'machine-b');
       const now = '2026-11-29T10:00:00.000Z';
-      await here.create({ id: 'wf-1', task: 't', mode: 'centralized', status: 'queued', budgetUsd: 1, costUsd: 0, baseCommit: 'c', createdAt: now, updatedAt: now, progress: { done: 0, total: 0 } });
+      await here.create({ id: 'wf-1', task: 't', mode: 'centralized', status: 'queued', budgetUsd: 1, budgetTokens: 0, costUsd: 0, baseCommit: 'c', createdAt: now, updatedAt: now, progress: { done: 0, failed: 0, notRun: 0, total: 0 } });
       await here.update('wf-1', { status: 'running', runnerPid: 4242 });
       // `baton cancel` on machine B must not signal B's own process 4242.
       assert.equal((await here.get('wf-1'))?.runnerPid, 4242);

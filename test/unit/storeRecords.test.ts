@@ -73,8 +73,8 @@ function postgresBackend(): Backend {
 const plain = (r: WorkflowRecord | undefined): unknown => JSON.parse(JSON.stringify(r ?? null));
 
 const record = (id: string, createdAt: string, extra: Partial<WorkflowRecord> = {}): WorkflowRecord => ({
-  id, task: `task of ${id}`, mode: 'centralized', status: 'queued', budgetUsd: 2.5, costUsd: 0, baseCommit: 'abc123',
-  createdAt, updatedAt: createdAt, progress: { done: 0, total: 0 }, ...extra,
+  id, task: `task of ${id}`, mode: 'centralized', status: 'queued', budgetUsd: 2.5, budgetTokens: 0, costUsd: 0, baseCommit: 'abc123',
+  createdAt, updatedAt: createdAt, progress: { done: 0, failed: 0, notRun: 0, total: 0 }, ...extra,
 });
 
 for (const backend of [sqliteBackend(), postgresBackend()]) {
@@ -100,7 +100,7 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
 
     it('reads back a workflow exactly as it was written, from another process', async () => {
       const full = record('wf-1', '2026-11-29T10:00:00.000Z', {
-        status: 'running', costUsd: 0.125, currentStep: 'dispatch', progress: { done: 1, total: 3 }, summary: 'half done', error: 'none yet', runnerPid: process.pid,
+        status: 'running', costUsd: 0.125, currentStep: 'dispatch', progress: { done: 1, failed: 0, notRun: 0, total: 3 }, summary: 'half done', error: 'none yet', runnerPid: process.pid,
       });
       await (await open()).create(full);
       const other = await open();
@@ -111,11 +111,24 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
     it('updates only the fields a patch names, and an explicit undefined clears one', async () => {
       const records = await open();
       await records.create(record('wf-1', '2026-11-29T10:00:00.000Z', { currentStep: 'analyze', runnerPid: process.pid }));
-      await records.update('wf-1', { status: 'completed', progress: { done: 2, total: 2 }, costUsd: 0.5, currentStep: undefined, runnerPid: undefined, summary: 'done' });
+      await records.update('wf-1', { status: 'completed', progress: { done: 2, failed: 0, notRun: 0, total: 2 }, costUsd: 0.5, currentStep: undefined, runnerPid: undefined, summary: 'done' });
       const got = await (await open()).get('wf-1');
-      assert.deepEqual(plain(got), { ...record('wf-1', '2026-11-29T10:00:00.000Z'), status: 'completed', progress: { done: 2, total: 2 }, costUsd: 0.5, summary: 'done' });
+      assert.deepEqual(plain(got), { ...record('wf-1', '2026-11-29T10:00:00.000Z'), status: 'completed', progress: { done: 2, failed: 0, notRun: 0, total: 2 }, costUsd: 0.5, summary: 'done' });
       await records.update('wf-1', {});
       assert.deepEqual(await records.get('wf-1'), got, 'an empty patch changes nothing');
+    });
+
+    it('keeps how a workflow was run, its token budget and its honest progress, and the budget a person approved', async () => {
+      const runSettings = { approve: 'auto' as const, concurrency: 2, model: 'gpt-4o', baseUrl: 'http://127.0.0.1:9/v1', check: 'npm test', keepWorktrees: true };
+      const records = await open();
+      await records.create(record('wf-1', '2026-11-29T10:00:00.000Z', { budgetTokens: 7_600_000, runSettings, progress: { done: 1, failed: 1, notRun: 2, total: 4 } }));
+      const other = await open();
+      assert.deepEqual(plain(await other.get('wf-1')), plain(record('wf-1', '2026-11-29T10:00:00.000Z', { budgetTokens: 7_600_000, runSettings, progress: { done: 1, failed: 1, notRun: 2, total: 4 } })));
+      await other.update('wf-1', { runSettings: { ...runSettings, approve: 'ask' }, budgetUsd: 5, budgetTokens: 15_200_000 });
+      const got = await records.get('wf-1');
+      assert.deepEqual([got?.runSettings?.approve, got?.budgetUsd, got?.budgetTokens], ['ask', 5, 15_200_000]);
+      await records.addDecision('wf-1', { approvalId: 'budget-2.50', decision: 'approve', reason: 'raised', budgetUsd: 5 });
+      assert.deepEqual(await other.decisions('wf-1'), [{ approvalId: 'budget-2.50', decision: 'approve', reason: 'raised', budgetUsd: 5 }]);
     });
 
     it('lists workflows newest first', async () => {
@@ -154,7 +167,7 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
         for (let i = 0; i < 20; i++) {
           const id = `wf-${n}-${i}`;
           await w.create(record(id, `2026-11-29T10:${String(i).padStart(2, '0')}:0${n}.000Z`));
-          await w.update(id, { status: 'running', progress: { done: i, total: 20 } });
+          await w.update(id, { status: 'running', progress: { done: i, failed: 0, notRun: 0, total: 20 } });
         }
       }));
       const all = await (await open()).list();

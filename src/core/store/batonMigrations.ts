@@ -92,6 +92,16 @@ CREATE TABLE lessons (
 // Learning memory, apart from the operational tables (no foreign key to workflows: what was learned outlives
 // a workflow's records). One row per routed task of a finished workflow: the decision and how it turned out.
 // The retrospective's "worked" and "failed" notes join its lessons, told apart by kind.
+// A workflow keeps how it was run (resume goes on the same way), its budget in tokens, tasks that failed
+// or never ran apart from those done, and the budget a person chose when approving a budget stop.
+const runSettingsColumns = `
+ALTER TABLE workflows ADD COLUMN budget_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workflows ADD COLUMN run_settings TEXT;
+ALTER TABLE workflows ADD COLUMN progress_failed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workflows ADD COLUMN progress_not_run INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE approval_decisions ADD COLUMN budget_usd REAL;
+`;
+
 const memoryTables = `
 CREATE TABLE routing_outcomes (
   id INTEGER PRIMARY KEY,
@@ -116,4 +126,5 @@ export const batonMigrations: readonly Migration[] = [
   { version: 2, description: 'workflow records and pending approval decisions', up: workflowTables },
   { version: 3, description: 'lessons from workflow retrospectives', up: lessonTables },
   { version: 4, description: 'learning memory: routing outcomes and whole retrospectives', up: memoryTables },
+  { version: 5, description: 'run settings, token budgets, honest progress and budgets chosen at approval', up: runSettingsColumns },
 ];

@@ -49,6 +49,16 @@ CREATE TABLE ${postgresSchema}.approval_decisions (
   PRIMARY KEY (workflow_id, approval_id)
 );`,
   },
+  {
+    version: 2,
+    description: 'run settings, token budgets, honest progress and budgets chosen at approval',
+    up: `
+ALTER TABLE ${postgresSchema}.workflows ADD COLUMN budget_tokens BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ${postgresSchema}.workflows ADD COLUMN run_settings TEXT;
+ALTER TABLE ${postgresSchema}.workflows ADD COLUMN progress_failed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ${postgresSchema}.workflows ADD COLUMN progress_not_run INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ${postgresSchema}.approval_decisions ADD COLUMN budget_usd DOUBLE PRECISION;`,
+  },
 ];
 
 // Any 64-bit number, the same in every Baton: it serializes schema changes between processes and machines.
