@@ -8,7 +8,9 @@ import { estimateCost } from './cost/estimate';
 import { rollUpCosts } from './cost/ledger';
 import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
-import { Pricing } from './cost/pricing';
+import type { Pricing } from './cost/pricing';
+import { formatUsd } from './cost/money';
+import { tokenBudgetFor, unpricedModels } from './cost/tokenBudget';
 import { planResolution } from './conflictRequests';
 import { runInput } from './resumeInput';
 import type { AskedResolution, ResolveRequest, ResolveTicket } from './conflictRequests';
@@ -40,7 +42,7 @@ import type { ResilienceOptions } from './resilience/resilienceOptions';
 import { Rollbacks } from './rollbacks';
 import { WorkflowOutcomes } from './workflowOutcome';
 import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
-import type { PendingApproval, WorkflowRecord, WorkflowRecords } from './workflowRecords';
+import type { PendingApproval, RunSettings, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 import { checkSettings, cleanUpWorkflow } from './workflowEnd';
 
 export interface EngineOptions {
@@ -77,6 +79,8 @@ export interface EngineOptions {
 export interface StartOptions {
   mode?: WorkflowMode;
   budgetUsd?: number;
+  /** `budget.tokens`: the budget in tokens; unset, derived from the dollar budget when a model has no known price. */
+  budgetTokens?: number;
 }
 
 export type RunOutcome =
@@ -163,25 +167,81 @@ export class Engine {
     const now = new Date().toISOString();
     const mode = options.mode ?? this.options.team.mode ?? 'centralized';
     const budgetUsd = options.budgetUsd ?? defaultBudgetUsd;
+    // A model no price list knows costs $0 here: the budget then holds in tokens as well, and the user is told.
+    const unpriced = this.unpricedModels();
+    const budgetTokens = options.budgetTokens ?? (unpriced.length ? tokenBudgetFor(budgetUsd, this.options.pricing) : 0);
     const [baseCommit, baseBranch] = await Promise.all([this.workspaces.headCommit(), this.workspaces.currentBranch()]);
     if (!baseBranch) {
       throw new BatonError(`${this.options.repoDir} is on a detached HEAD (at ${baseCommit.slice(0, 7)}): Baton's agents branch off your current branch, and their work is merged back into it.`,
         'Check out a branch first (e.g. `git switch -c my-feature`), then start the workflow again.', 'usage');
     }
-    await this.options.records.create({ id, task, mode, status: 'queued', budgetUsd, costUsd: 0, baseCommit, createdAt: now, updatedAt: now, progress: { done: 0, total: 0 } });
-    this.bus.emit(id, 'workflow.started', { task, mode, budgetUsd, model: this.options.endpoint.model, baseBranch });
+    await this.options.records.create({
+      id, task, mode, status: 'queued', budgetUsd, budgetTokens, costUsd: 0, baseCommit, createdAt: now, updatedAt: now,
+      progress: { done: 0, failed: 0, notRun: 0, total: 0 }, runSettings: this.runSettings(),
+    });
+    this.bus.emit(id, 'workflow.started', {
+      task, mode, budgetUsd, model: this.options.endpoint.model, baseBranch,
+      ...(unpriced.length ? { unpricedModels: unpriced } : {}), ...(budgetTokens ? { budgetTokens } : {}),
+    });
     return id;
+  }
+
+  /** How this engine runs workflows: kept with each workflow it runs, so a resume goes on the same way. */
+  runSettings(): RunSettings {
+    const o = this.options;
+    return {
+      approve: o.approvals.mode, concurrency: o.concurrency, model: o.endpoint.model, baseUrl: o.endpoint.baseUrl,
+      ...(o.checkCommand ? { check: o.checkCommand } : {}), keepWorktrees: o.keepWorktrees === true,
+    };
+  }
+
+  /** The models this engine's workflows may call (the default, the team's own, the fallbacks) that no price list knows. */
+  unpricedModels(): string[] {
+    const o = this.options;
+    return unpricedModels([o.endpoint.model, ...o.team.agents.flatMap((a) => (a.model ? [a.model] : [])), ...(o.resilience?.fallbackModels ?? [])], o.pricing);
+  }
+
+  /**
+   * Sets the budget of a workflow that is not running, as a person's decision (`baton resume --budget`, the
+   * HTTP API): the budget in tokens scales with it. A workflow stopped at its budget goes on with the next run.
+   */
+  async setBudget(workflowId: string, budgetUsd: number, reason = 'budget raised'): Promise<void> {
+    if (!(budgetUsd > 0)) throw new BatonError(`A budget must be more than $0 (got ${budgetUsd}).`, 'Give the new budget in US dollars, e.g. --budget 5.', 'usage');
+    const record = await this.stopped(workflowId, 'its budget is read as it spends', 'set the budget');
+    if (['completed', 'failed', 'cancelled'].includes(record.status)) throw new BatonError(`Workflow ${workflowId} already ended (${record.status}): its budget can no longer change.`, undefined, 'usage');
+    const spent = Math.max(record.costUsd, this.gateway.spentUsd(workflowId));
+    if (budgetUsd <= spent) {
+      throw new BatonError(`Workflow ${workflowId} has already spent ${formatUsd(spent)}: a budget of ${formatUsd(budgetUsd)} would stop it again at once.`, `Give a budget above ${formatUsd(spent)}.`, 'usage');
+    }
+    const budgetTokens = record.budgetTokens ? Math.round(record.budgetTokens * (budgetUsd / record.budgetUsd)) : 0;
+    if (budgetTokens) {
+      const used = (await this.costs(workflowId)).total;
+      const tokens = used.promptTokens + used.completionTokens;
+      if (budgetTokens <= tokens) {
+        throw new BatonError(`Workflow ${workflowId} has already used ${tokens.toLocaleString('en-US')} tokens: a budget of ${formatUsd(budgetUsd)} (${budgetTokens.toLocaleString('en-US')} tokens) would stop it again at once.`,
+          `Give a budget above ${formatUsd((tokens / record.budgetTokens) * record.budgetUsd)}.`, 'usage');
+      }
+    }
+    await this.options.records.update(workflowId, { budgetUsd, budgetTokens, updatedAt: new Date().toISOString() });
+    const stop = (await this.pendingApprovals(workflowId)).find(isBudgetStop);
+    if (stop) await this.options.records.addDecision(workflowId, { approvalId: stop.approvalId, decision: 'approve', reason, budgetUsd });
   }
 
   /** Runs (or goes on with) a workflow until it completes, fails, waits for a person or is cancelled. */
   async run(workflowId: string): Promise<RunOutcome> {
     const record = await this.record(workflowId);
     await restoreSeq(this.bus, this.options.batonDir, workflowId);
-    // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes.
-    if (record.costUsd > 0) this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries((await this.costs(workflowId)).byTask).map(([t, c]) => [t, c.usd])));
+    // After a restart: what each task spent, so a sub-workflow's allowance holds across resumes, and the
+    // tokens so far, which a token budget holds against (unpriced calls cost $0, so the record's cost says nothing).
+    if (record.status !== 'queued') {
+      const costs = await this.costs(workflowId);
+      this.gateway.restoreTaskSpend(workflowId, Object.fromEntries(Object.entries(costs.byTask).map(([t, c]) => [t, c.usd])));
+      this.gateway.restoreTokens(workflowId, costs.total.promptTokens + costs.total.completionTokens);
+    }
     const config = this.config(record);
     const started = await this.graph.getState(config);
-    this.gateway.setBudget(workflowId, (started.values as Partial<WorkflowStateType>).budgetUsd || record.budgetUsd);
+    // The record's budget is the one in force: a person may have raised it since the graph last ran.
+    this.gateway.setBudget(workflowId, record.budgetUsd, record.budgetTokens);
     const pending = pendingApprovalsIn(started);
     const asked = this.asked.get(workflowId) ?? [];
     this.asked.delete(workflowId);
@@ -196,13 +256,13 @@ export class Engine {
     }
     const applied = next.kind === 'resume' ? next.answered.map((a) => a.approval.approvalId) : [];
     if (next.kind === 'resume') {
-      for (const { approval: p, decision: d } of next.answered) this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user' });
+      for (const { approval: p, decision: d } of next.answered) this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user', ...(d.budgetUsd ? { budgetUsd: d.budgetUsd } : {}) });
     }
     if (next.kind !== 'start') this.bus.emit(workflowId, 'workflow.resumed', { detail: next.detail });
     const controller = new AbortController();
     this.running.set(workflowId, controller);
     const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
-    await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, updatedAt: new Date().toISOString() });
+    await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, runSettings: this.runSettings(), updatedAt: new Date().toISOString() });
     try {
       await this.graph.invoke(next.input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
     } catch (e) {
@@ -220,8 +280,11 @@ export class Engine {
     return this.outcomes.outcome(workflowId, await this.graph.getState(config), durationMs, new Set(pending.map((p) => p.approvalId)));
   }
 
-  /** Records a decision for an approval (or every pending one); resume() applies it. */
-  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string): Promise<PendingApproval[]> {
+  /**
+   * Records a decision for an approval (or every pending one); resume() applies it. Approving a budget
+   * stop takes the new budget (`budgetUsd`): only a person raises a budget, and by how much is theirs to say.
+   */
+  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string, options: { budgetUsd?: number } = {}): Promise<PendingApproval[]> {
     const pending = await this.pendingApprovals(workflowId);
     const chosen = approvalId ? pending.filter((p) => p.approvalId === approvalId) : pending;
     if (!chosen.length) {
@@ -230,7 +293,18 @@ export class Engine {
         pending.length ? `Pending: ${pending.map((p) => p.approvalId).join(', ')}.` : `See its state with: baton status ${workflowId}`,
         'usage');
     }
-    for (const p of chosen) await this.options.records.addDecision(workflowId, { approvalId: p.approvalId, decision, reason });
+    const stop = chosen.find(isBudgetStop);
+    if (decision === 'approve' && stop) {
+      if (options.budgetUsd === undefined) {
+        throw new BatonError(`Approving "${stop.approvalId}" raises the budget of workflow ${workflowId}: say to how much.`,
+          `Give the new budget: baton resume ${workflowId} --budget USD (or baton approve ${workflowId} ${stop.approvalId} --budget USD).`, 'usage');
+      }
+      await this.setBudget(workflowId, options.budgetUsd, reason ?? 'budget raised');
+    }
+    for (const p of chosen) {
+      if (p === stop && decision === 'approve') continue;
+      await this.options.records.addDecision(workflowId, { approvalId: p.approvalId, decision, reason });
+    }
     return chosen;
   }
 
@@ -398,4 +472,9 @@ export class Engine {
     const state = (await this.graph.getState(this.config(record))).values as Partial<WorkflowStateType>;
     await cleanUpWorkflow(this.workspaces, this.conflicts?.watcher, this.bus, workflowId, state, this.options.keepWorktrees === true).catch(() => undefined);
   }
+}
+
+/** The workflow's own budget stop (an epic's allowance is a share inside it, raised without a new budget). */
+function isBudgetStop(p: PendingApproval): boolean {
+  return p.trigger === 'budget' && !p.approvalId.startsWith('allowance-');
 }

@@ -23,9 +23,17 @@ export type RunInput =
  * recorded for them and the conflict resolutions the user asked for since it stopped.
  */
 export function runInput(record: WorkflowRecord, snapshot: StateSnapshot, pending: readonly PendingApproval[], decisions: readonly RecordedDecision[], asked: readonly AskedResolution[]): RunInput {
-  if (!snapshot.values.workflowId) return { kind: 'start', input: { workflowId: record.id, task: record.task, mode: record.mode, budgetUsd: record.budgetUsd } };
-  const update = asked.length ? resolutionUpdate(snapshot.values, asked) : undefined;
-  const askedFor = asked.map((a) => `${a.assignment.agentId} asked to resolve a conflict (${a.task.id})`);
+  const budget = { budgetUsd: record.budgetUsd, budgetTokens: record.budgetTokens };
+  if (!snapshot.values.workflowId) return { kind: 'start', input: { workflowId: record.id, task: record.task, mode: record.mode, ...budget } };
+  // The record holds the budget a person set last (a budget stop approved with a new one, `resume --budget`):
+  // the graph takes it with its next step.
+  const values = snapshot.values as { budgetUsd?: number; budgetTokens?: number };
+  const raised = values.budgetUsd !== budget.budgetUsd || (values.budgetTokens ?? 0) !== budget.budgetTokens ? budget : undefined;
+  const update = asked.length || raised ? { ...(asked.length ? resolutionUpdate(snapshot.values, asked) : {}), ...raised } : undefined;
+  const askedFor = [
+    ...asked.map((a) => `${a.assignment.agentId} asked to resolve a conflict (${a.task.id})`),
+    ...(raised ? [`budget now $${raised.budgetUsd.toFixed(2)}${raised.budgetTokens ? ` and ${raised.budgetTokens.toLocaleString('en-US')} tokens` : ''}`] : []),
+  ];
   if (pending.length) {
     const byApproval = new Map(decisions.map((d) => [d.approvalId, d]));
     const stale = decisions.filter((d) => !pending.some((p) => p.approvalId === d.approvalId)).map((d) => d.approvalId);
@@ -34,9 +42,9 @@ export function runInput(record: WorkflowRecord, snapshot: StateSnapshot, pendin
     for (const p of pending) {
       const d = byApproval.get(p.approvalId);
       if (d) {
-        resume[p.interruptId] = { decision: d.decision, reason: d.reason, by: 'user' };
+        resume[p.interruptId] = { decision: d.decision, reason: d.reason, by: 'user', ...(d.budgetUsd ? { budgetUsd: d.budgetUsd } : {}) };
         answered.push({ approval: p, decision: d });
-      } else if (update) {
+      } else if (asked.length) {
         // Asked resolutions run first: an approval still open is put off, and asked again after them.
         resume[p.interruptId] = { defer: true };
       }

@@ -5,6 +5,7 @@ import { MergeBlocked } from './git/land';
 import type { WorkflowGraph } from './graph/graph';
 import { settled } from './graph/inFlight';
 import type { ApprovalRequest, WorkflowStateType } from './graph/state';
+import { allDone, describeTally, ended, progressOf, tallyTasks } from './graph/taskTally';
 import { routingOutcomes } from './learningMemory';
 import type { LearningMemory } from './learningMemory';
 import type { RunOutcome } from './engine';
@@ -74,40 +75,48 @@ export class WorkflowOutcomes {
   async outcome(workflowId: string, snapshot: Awaited<ReturnType<WorkflowGraph['getState']>>, durationMs = 0, asked: ReadonlySet<string> = new Set()): Promise<RunOutcome> {
     const state = snapshot.values as WorkflowStateType;
     const costUsd = this.d.spentUsd(workflowId);
-    const results = Object.values(state.results ?? {});
-    const progress = { done: results.filter((r) => r.status !== 'needs-approval').length, total: state.plan?.length ?? 0 };
+    const plan = state.plan ?? [];
+    const running = tallyTasks(plan, state.results ?? {}, new Set(this.d.team.agents.filter((a) => a.optional).map((a) => a.id)));
     const now = new Date().toISOString();
     const pending = await this.d.pendingApprovals(workflowId);
     if (pending.length) {
       const record = await this.d.record(workflowId);
       const budget = pending.some((p) => p.trigger === 'budget');
       const announced = record.status === 'waiting' || record.status === 'paused';
-      await this.d.records.update(workflowId, { status: budget ? 'paused' : 'waiting', costUsd, progress, currentStep: `waiting for ${pending.length} approval(s)`, updatedAt: now });
+      await this.d.records.update(workflowId, { status: budget ? 'paused' : 'waiting', costUsd, progress: progressOf(running, plan.length), currentStep: `waiting for ${pending.length} approval(s)`, updatedAt: now });
       if (!announced) {
         for (const p of pending.filter((q) => !asked.has(q.approvalId))) this.d.bus.emit(workflowId, 'approval.requested', { approvalId: p.approvalId, taskId: p.taskId, trigger: p.trigger as ApprovalRequest['trigger'], reason: p.reason, files: p.files });
         this.d.bus.emit(workflowId, 'workflow.paused', { reason: budget ? 'budget' : 'approval', detail: pending.map((p) => p.reason).join(' | ').slice(0, 500) });
       }
       return budget ? { status: 'paused', reason: 'budget', approvals: pending, costUsd } : { status: 'waiting', approvals: pending, costUsd };
     }
-    const agents = new Map(this.d.team.agents.map((a) => [a.id, a]));
-    const failed = results.filter((r) => r.status === 'failed' && !agents.get(r.agentId)?.optional);
     await this.d.memory?.learn(workflowId, {
       task: state.task,
-      outcomes: routingOutcomes(state.plan ?? [], state.results ?? {}, state.assignments ?? {}),
+      outcomes: routingOutcomes(plan, state.results ?? {}, state.assignments ?? {}),
       retrospective: { lessons: state.lessons ?? [], worked: state.retrospective?.worked ?? [], failed: state.retrospective?.failed ?? [] },
     });
-    const summary = [state.summary, integrationSummary(state)].filter(Boolean).join('\n');
-    if (failed.length) {
-      const error = `${failed.length} task(s) failed: ${failed.map((r) => `${r.taskId} (${r.error ?? r.summary})`).join('; ').slice(0, 1000)}`;
+    const tally = ended(running);
+    const progress = progressOf(tally, plan.length);
+    // The counts first: what the workflow came to, before the details of each task and the merge.
+    const counted = describeTally(tally, plan.length);
+    const summary = [`${counted}.`, state.summary, integrationSummary(state)].filter(Boolean).join('\n');
+    const counts = { tasksCompleted: tally.done.length, tasksFailed: tally.failed.length, tasksNotRun: tally.notRun.length + tally.removed.length };
+    if (!allDone(tally)) {
+      // `completed` is only said of work that was done: tasks that failed, or that never ran without a
+      // person taking them out (a policy's rejection, a failed dependency), end the workflow failed.
+      const failed = tally.failed.filter((f) => !f.optional);
+      const error = [
+        ...(failed.length ? [`${failed.length} task(s) failed: ${failed.map((f) => `${f.taskId} (${f.why})`).join('; ')}`] : []),
+        ...(tally.notRun.length ? [`${tally.notRun.length} task(s) not run: ${tally.notRun.map((n) => `${n.taskId} (${n.why})`).join('; ')}`] : []),
+      ].join('; ').slice(0, 1000);
       await this.d.records.update(workflowId, { status: 'failed', costUsd, progress, error, summary, currentStep: undefined, updatedAt: now });
-      this.d.bus.emit(workflowId, 'workflow.failed', { error, costUsd, failedTaskIds: failed.map((r) => r.taskId) });
+      this.d.bus.emit(workflowId, 'workflow.failed', { error, costUsd, failedTaskIds: failed.map((f) => f.taskId), ...counts });
       await this.d.cleanUp(workflowId);
       return { status: 'failed', error, costUsd };
     }
     await this.d.records.update(workflowId, { status: 'completed', costUsd, progress, summary, currentStep: undefined, updatedAt: now });
     this.d.bus.emit(workflowId, 'workflow.completed', {
-      summary: summary.slice(0, 4000), costUsd, durationMs, tasksCompleted: results.filter((r) => r.status === 'done').length,
-      tasksFailed: results.filter((r) => r.status === 'failed').length,
+      summary: summary.slice(0, 4000), costUsd, durationMs, ...counts,
       ...(state.landed && state.landed.result === state.integration?.head ? { branch: state.landed.into } : state.integration?.merged.length ? { branch: state.integration.branch } : {}),
     });
     await this.d.cleanUp(workflowId);

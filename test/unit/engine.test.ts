@@ -64,7 +64,7 @@ describe('engine: a centralized workflow end to end', () => {
     assert.equal(record.heads[`baton/${id}/coder`], git(repo, 'rev-parse', `baton/${id}/coder`));
     assert.ok(record.checkpointId, 'the snapshot names the graph checkpoint');
     assert.ok(h.of('cost.recorded').length > 0);
-    assert.deepEqual((await h.engine.status(id)).progress, { done: 3, total: 3 });
+    assert.deepEqual((await h.engine.status(id)).progress, { done: 3, failed: 0, notRun: 0, total: 3 });
   });
 
   it('a run killed after its last checkpoint but before recording its end is completed by resume, not reported failed', async () => {

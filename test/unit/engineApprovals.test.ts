@@ -133,7 +133,11 @@ describe('engine: approvals', () => {
 
     await h.engine.decide(id, undefined, 'reject');
     const end = await h.engine.run(id);
+    // A person took t1 out: the workflow completes, and says what was done and what not.
     assert.equal(end.status, 'completed', JSON.stringify(end));
+    assert.ok(end.status === 'completed' && end.summary.startsWith('1 of 2 tasks done, 1 taken out by you (t1)'), end.status === 'completed' ? end.summary : '');
+    assert.deepEqual((await h.engine.status(id)).progress, { done: 1, failed: 0, notRun: 1, total: 2 });
+    assert.deepEqual(h.of('workflow.completed').map((e) => [e.data.tasksCompleted, e.data.tasksNotRun]), [[1, 1]]);
     assert.deepEqual(started(h), ['t1', 't2']);
     assert.deepEqual(commitsOn(repo, `baton/${id}/coder`), ['Task t2 (t2, round 1)', 'initial commit'], 't2 does not carry the rejected change');
     assert.ok(!git(repo, 'ls-tree', '-r', '--name-only', `baton/${id}/coder`).includes('package.json'));
@@ -146,7 +150,14 @@ describe('engine: approvals', () => {
       const h = await makeEngine(repo, server, { approvalMode: mode });
       const id = await h.engine.start('add left-pad and document it');
       const end = await h.engine.run(id);
-      assert.equal(end.status, 'completed', JSON.stringify(end));
+      // A policy's rejection is not a person taking the task out: the work was not done, so it did not complete.
+      if (decision === 'approve') assert.equal(end.status, 'completed', JSON.stringify(end));
+      else {
+        assert.ok(end.status === 'failed' && /2 task\(s\) not run: t1 \(its change was rejected by the approval policy\); t2 \(it depends on t1, which did not complete\)/.test(end.error), JSON.stringify(end));
+        assert.deepEqual((await h.engine.status(id)).progress, { done: 0, failed: 0, notRun: 2, total: 2 });
+        assert.deepEqual(h.of('workflow.failed').map((e) => [e.data.tasksCompleted, e.data.tasksFailed, e.data.tasksNotRun]), [[0, 0, 2]]);
+        assert.equal(h.of('workflow.completed').length, 0);
+      }
       assert.equal(h.of('workflow.paused').length, 0);
       assert.deepEqual(h.of('approval.requested').map((e) => e.data.trigger), ['dependencies']);
       assert.deepEqual(h.of('approval.resolved').map((e) => [e.data.decision, e.data.by]), [[decision, 'policy']]);

@@ -46,7 +46,7 @@ describe('engine: event-driven mode', () => {
     const order = h.of('agent.started').map((e) => e.data.taskId);
     assert.deepEqual(order, ['t1', 't1-react-tester-1']);
     assert.match(commitsOn(repo, `baton/${id}/tester`)[0]!, /t1-react-tester-1, round 1/);
-    assert.deepEqual((await h.engine.status(id)).progress, { done: 2, total: 2 });
+    assert.deepEqual((await h.engine.status(id)).progress, { done: 2, failed: 0, notRun: 0, total: 2 });
   });
 
   it('makes no more reactions than limits.maxReactions', async () => {

@@ -48,12 +48,12 @@ describe('engine: hierarchical mode', () => {
 
     // What the epic's dependent learns is the roll-up of the sub-workflow.
     const docs = requestsTo(server, 'Baton agent documenter').find((r) => conversation(r).user.startsWith('Your task t2'))!;
-    assert.match(allText(docs), /Done before you by orchestrator \(t1\): Epic t1, broken into 2 task\(s\) by a sub-orchestrator:\n- t1-s1 "Task s1" by coder: done/);
+    assert.match(allText(docs), /Done before you by orchestrator \(t1\): Epic t1, broken into 2 task\(s\) by a sub-orchestrator \(2 of 2 tasks done\):\n- t1-s1 "Task s1" by coder: done/);
     assert.match(commitsOn(repo, `baton/${id}/coder`)[0]!, /\(t1-s1, round 1\)/);
     assert.match(commitsOn(repo, `baton/${id}/tester`)[0]!, /\(t1-s2, round 1\)/);
     assert.match(end.status === 'completed' ? end.summary : '', /t1 "Build the greeting feature" by orchestrator: done/);
     assert.equal(requestsTo(server, 'Baton reflect').length, 1, 'only the top workflow draws lessons');
-    assert.deepEqual((await h.engine.status(id)).progress, { done: 2, total: 2 });
+    assert.deepEqual((await h.engine.status(id)).progress, { done: 2, failed: 0, notRun: 0, total: 2 });
 
     // Costs roll up per agent, task, sub-workflow and workflow, and add up.
     const costs = await h.engine.costs(id);

@@ -68,7 +68,7 @@ describe('engine on the PostgreSQL backend', function () {
     assert.deepEqual(commitsOn(repo, `baton/${id}/coder`).filter((s) => /Task t1/.test(s)).length, 1, 'no step repeated');
     const record = await (await open(url)).records.get(id);
     assert.equal(record?.status, 'completed');
-    assert.deepEqual(record?.progress, { done: 2, total: 2 });
+    assert.deepEqual(record?.progress, { done: 2, failed: 0, notRun: 0, total: 2 });
     assert.deepEqual(await second.records.decisions(id), [], 'the applied decision was cleared');
   });
 });

@@ -17,6 +17,10 @@ export const workflowStarted = z.object({
   budgetUsd: usd.optional(),
   model: z.string().optional(),
   baseBranch: z.string().optional(),
+  /** Models of the workflow no price list knows (a local one): their calls cost $0 here, said once, at the start. */
+  unpricedModels: z.array(z.string()).optional(),
+  /** The budget in tokens that then holds as well (0 or absent: none). */
+  budgetTokens: count.optional(),
 });
 
 export const planCreated = z.object({
@@ -158,6 +162,8 @@ export const approvalResolved = z.object({
   reason: z.string().optional(),
   // 'policy': resolved without asking, e.g. `baton run --approve auto|never`.
   by: z.enum(['user', 'policy']).default('user'),
+  /** A budget stop a person approved: the budget they chose. */
+  budgetUsd: usd.optional(),
 });
 
 export const costRecorded = z.object({
@@ -173,7 +179,13 @@ export const costRecorded = z.object({
 });
 
 export const budgetWarning = z.object({ spentUsd: usd, budgetUsd: usd, fraction: z.number().nonnegative() });
-export const budgetExceeded = z.object({ spentUsd: usd, budgetUsd: usd });
+export const budgetExceeded = z.object({
+  spentUsd: usd,
+  budgetUsd: usd,
+  /** Set when the workflow's token budget (for models with no known price) is what was reached. */
+  spentTokens: count.optional(),
+  budgetTokens: count.optional(),
+});
 
 const lineRange = z.object({
   startLine: z.number().int().positive(),
@@ -229,6 +241,8 @@ export const workflowCompleted = z.object({
   durationMs: count,
   tasksCompleted: count,
   tasksFailed: count.default(0),
+  /** Tasks that never ran because a person took them out (a rejected approval, a stop at the budget). */
+  tasksNotRun: count.default(0),
   branch: z.string().optional(),
 });
 
@@ -236,6 +250,10 @@ export const workflowFailed = z.object({
   error: z.string().min(1),
   costUsd: usd.optional(),
   failedTaskIds: z.array(id).default([]),
+  /** Set when the workflow ran to its end: how its planned tasks came out. */
+  tasksCompleted: count.optional(),
+  tasksFailed: count.optional(),
+  tasksNotRun: count.optional(),
 });
 
 export const workflowCancelled = z.object({ reason: z.string().optional(), costUsd: usd.optional() });

@@ -25,6 +25,11 @@ export interface TaskResult {
   handoffs?: HandoffMessage[];
   /** Set while status is needs-approval. */
   approval?: ApprovalRequest;
+  /**
+   * Rejected or not run because of a decision, and whose: a person's (`completed` may still be said: they
+   * took the task out) or a policy's (`--approve never`: the work was not done, so the workflow did not complete).
+   */
+  removedBy?: 'user' | 'policy';
   /** The agent's branch head before the task: where a rejected change is moved back to. */
   startHead?: string;
   /** The last review's verdict, when the task was reviewed (event-driven mode reacts to it). */
@@ -50,6 +55,8 @@ export interface ApprovalDecision {
   decision: 'approve' | 'reject';
   reason?: string;
   by: 'user' | 'policy';
+  /** A budget stop approved by a person: the budget they chose. Nothing else raises a budget. */
+  budgetUsd?: number;
 }
 
 /** A branch integration could not merge (textual), or whose work breaks the project's check (semantic). */
@@ -124,8 +131,10 @@ export const WorkflowState = Annotation.Root({
   observed: Annotation<Record<string, boolean>>({ reducer: merge, default: () => ({}) }),
   /** Event-driven mode: per task, the agents of its reaction chain (the root author first). */
   chains: Annotation<Record<string, string[]>>({ reducer: merge, default: () => ({}) }),
-  /** The budget in force; an approved budget stop raises it. */
+  /** The budget in force; a person raises it (approving a budget stop with a new budget, or on resume). */
   budgetUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
+  /** The budget in tokens, held when a model of the workflow has no known price; 0: none. */
+  budgetTokens: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   /** A sub-workflow's own allowance inside the parent's budget (limits.epicBudgetShare); 0: none. */
   allowanceUsd: Annotation<number>({ reducer: (_a, b) => b, default: () => 0 }),
   summary: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
@@ -159,13 +168,16 @@ export interface EpicInput extends TaskInput {
   depth: number;
   mode: WorkflowMode;
   budgetUsd: number;
+  budgetTokens: number;
   decisions: Record<string, ApprovalDecision>;
 }
 
 export interface ApprovalInput {
   workflowId: string;
   request: ApprovalRequest;
+  /** For a budget stop: the budget in force, and in tokens, which a person's new budget scales. */
   budgetUsd?: number;
-  /** Set for a sub-workflow's allowance stop: approving doubles the allowance, not the budget. */
+  budgetTokens?: number;
+  /** Set for a sub-workflow's allowance stop: approving raises the allowance, not the budget. */
   allowanceUsd?: number;
 }

@@ -56,7 +56,9 @@ export class ModelGateway {
   private readonly bound = new WeakMap<readonly ToolDefinition[], Map<string, BoundModel>>();
   private readonly spent = new Map<string, number>();
   private readonly spentByTask = new Map<string, Map<string, number>>();
-  private readonly budgets = new Map<string, number>();
+  private readonly budgets = new Map<string, { usd: number; tokens: number }>();
+  /** Tokens per workflow: what a token budget holds against, when a model has no known price. */
+  private readonly tokens = new Map<string, number>();
   /** Servers without json_schema support answer 400; after one such answer Baton uses tool calling. */
   private jsonSchemaSupported = true;
 
@@ -73,6 +75,15 @@ export class ModelGateway {
   /** Restores a workflow's spend after a restart, so budgets hold across resumes. */
   restoreSpend(workflowId: string, usd: number): void {
     this.spent.set(workflowId, usd);
+  }
+
+  spentTokens(workflowId: string): number {
+    return this.tokens.get(workflowId) ?? 0;
+  }
+
+  /** Restores a workflow's token count after a restart (from its audit log), so a token budget holds too. */
+  restoreTokens(workflowId: string, tokens: number): void {
+    if (tokens > this.spentTokens(workflowId)) this.tokens.set(workflowId, tokens);
   }
 
   /**
@@ -165,26 +176,37 @@ export class ModelGateway {
     const usd = this.options.pricing.usd(model, promptTokens, completionTokens);
     const totalUsd = this.spentUsd(ctx.workflowId) + usd;
     this.spent.set(ctx.workflowId, totalUsd);
+    const tokensBefore = this.spentTokens(ctx.workflowId);
+    this.tokens.set(ctx.workflowId, tokensBefore + promptTokens + completionTokens);
     if (ctx.taskId) {
       const byTask = this.spentByTask.get(ctx.workflowId) ?? new Map<string, number>();
       byTask.set(ctx.taskId, (byTask.get(ctx.taskId) ?? 0) + usd);
       this.spentByTask.set(ctx.workflowId, byTask);
     }
     this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
-    this.watchBudget(ctx.workflowId, totalUsd - usd, totalUsd);
+    this.watchBudget(ctx.workflowId, totalUsd - usd, totalUsd, tokensBefore, this.spentTokens(ctx.workflowId));
   }
 
-  /** The budget in force for a workflow; the warning and the exceeded event fire once per crossing. */
-  setBudget(workflowId: string, budgetUsd: number): void {
-    this.budgets.set(workflowId, budgetUsd);
+  /**
+   * The budget in force for a workflow, in dollars and (0: none) in tokens; the warning and the exceeded
+   * event fire once per crossing.
+   */
+  setBudget(workflowId: string, budgetUsd: number, budgetTokens = 0): void {
+    this.budgets.set(workflowId, { usd: budgetUsd, tokens: budgetTokens });
   }
 
-  private watchBudget(workflowId: string, before: number, after: number): void {
-    const budgetUsd = this.budgets.get(workflowId) ?? 0;
-    if (budgetUsd <= 0) return;
+  private watchBudget(workflowId: string, before: number, after: number, tokensBefore: number, tokensAfter: number): void {
+    const budget = this.budgets.get(workflowId);
+    if (!budget) return;
+    const { bus } = this.options;
     // Calls finishing together may cross both lines at once: each event is still emitted once.
-    if (before < 0.8 * budgetUsd && after >= 0.8 * budgetUsd) this.options.bus.emit(workflowId, 'budget.warning', { spentUsd: after, budgetUsd, fraction: after / budgetUsd });
-    if (before < budgetUsd && after >= budgetUsd) this.options.bus.emit(workflowId, 'budget.exceeded', { spentUsd: after, budgetUsd });
+    const crossed = (b: number, a: number, limit: number, fraction: number) => limit > 0 && b < fraction * limit && a >= fraction * limit;
+    const { usd: budgetUsd, tokens: budgetTokens } = budget;
+    if (crossed(before, after, budgetUsd, 0.8) || crossed(tokensBefore, tokensAfter, budgetTokens, 0.8)) {
+      bus.emit(workflowId, 'budget.warning', { spentUsd: after, budgetUsd, fraction: Math.max(budgetUsd > 0 ? after / budgetUsd : 0, budgetTokens > 0 ? tokensAfter / budgetTokens : 0) });
+    }
+    if (crossed(before, after, budgetUsd, 1)) bus.emit(workflowId, 'budget.exceeded', { spentUsd: after, budgetUsd });
+    else if (crossed(tokensBefore, tokensAfter, budgetTokens, 1)) bus.emit(workflowId, 'budget.exceeded', { spentUsd: after, budgetUsd, spentTokens: tokensAfter, budgetTokens });
   }
 }
 

@@ -17,8 +17,13 @@ export function approve(input: ApprovalInput, config: LangGraphRunnableConfig): 
   const decision = normalize(answer);
   const update: WorkflowUpdate = { approvals: { [request.approvalId]: decision } };
   if (request.trigger === 'budget' && decision.decision === 'approve') {
-    if (input.allowanceUsd) update.allowanceUsd = input.allowanceUsd * 2;
-    else if (input.budgetUsd) update.budgetUsd = input.budgetUsd * 2;
+    // Only a person answers a budget stop (policyDecider leaves it to one), and the figure is theirs: an
+    // approval without one (Engine.decide refuses it) raises nothing, and the tasks left stay not run.
+    if (input.allowanceUsd) update.allowanceUsd = decision.budgetUsd ?? input.allowanceUsd * 2;
+    else if (input.budgetUsd && decision.budgetUsd) {
+      update.budgetUsd = decision.budgetUsd;
+      if (input.budgetTokens) update.budgetTokens = Math.round(input.budgetTokens * (decision.budgetUsd / input.budgetUsd));
+    }
   }
   return update;
 }
@@ -30,5 +35,6 @@ export interface DeferredApproval {
 
 function normalize(value: unknown): ApprovalDecision {
   const v = (value ?? {}) as Partial<ApprovalDecision>;
-  return { decision: v.decision === 'approve' ? 'approve' : 'reject', reason: typeof v.reason === 'string' ? v.reason : undefined, by: v.by === 'policy' ? 'policy' : 'user' };
+  const budgetUsd = typeof v.budgetUsd === 'number' && v.budgetUsd > 0 ? { budgetUsd: v.budgetUsd } : {};
+  return { decision: v.decision === 'approve' ? 'approve' : 'reject', reason: typeof v.reason === 'string' ? v.reason : undefined, by: v.by === 'policy' ? 'policy' : 'user', ...budgetUsd };
 }

@@ -1,4 +1,5 @@
 import { Send } from '@langchain/langgraph';
+import { formatUsd } from '../../cost/money';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { engineContext } from '../context';
 import type { EngineContext } from '../context';
@@ -11,8 +12,20 @@ import { hasResult, landedNow, mergeApprovalId, mergeRequest } from './land';
 import { reactionsAfterWave } from './reactions';
 import { settleApprovals } from './settle';
 
-export function budgetApprovalId(state: WorkflowStateType): string {
-  return `budget-${state.budgetUsd.toFixed(2)}`;
+/** Named by the budget in force, so a raised budget that is reached again asks again. */
+export function budgetApprovalId(state: Pick<WorkflowStateType, 'budgetUsd'>): string {
+  return `budget-${state.budgetUsd >= 0.01 ? state.budgetUsd.toFixed(2) : String(Number(state.budgetUsd.toPrecision(3)))}`;
+}
+
+/** What the workflow has spent against its budget, in dollars and (when it holds one) in tokens. */
+export function budgetReached(state: Pick<WorkflowStateType, 'workflowId' | 'budgetUsd' | 'budgetTokens'>, ctx: EngineContext): string | undefined {
+  const spent = ctx.gateway.spentUsd(state.workflowId);
+  if (state.budgetUsd > 0 && spent >= state.budgetUsd) return `The workflow has spent ${formatUsd(spent)} of its ${formatUsd(state.budgetUsd)} budget.`;
+  const tokens = ctx.gateway.spentTokens(state.workflowId);
+  if (state.budgetTokens > 0 && tokens >= state.budgetTokens) {
+    return `The workflow has used ${tokens.toLocaleString('en-US')} tokens of its ${state.budgetTokens.toLocaleString('en-US')}-token budget (a model it uses has no known price, so its budget holds in tokens).`;
+  }
+  return undefined;
 }
 
 /** A sub-workflow's allowance stop, named by its epic so it never mixes with the parent's budget stop. */
@@ -30,7 +43,8 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const ctx = engineContext(config);
   const results: Record<string, TaskResult> = await settleApprovals(ctx, state);
   const all = () => ({ ...state.results, ...results });
-  const budgetStop = state.approvals[budgetApprovalId(state)]?.decision === 'reject' || (state.allowanceUsd > 0 && state.approvals[allowanceApprovalId(state)]?.decision === 'reject');
+  const stops = [state.approvals[budgetApprovalId(state)], state.allowanceUsd > 0 ? state.approvals[allowanceApprovalId(state)] : undefined];
+  const budgetStop = stops.find((d) => d?.decision === 'reject');
   let changed = true;
   while (changed) {
     changed = false;
@@ -41,9 +55,11 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
       const before = state.approvals[`${t.id}-before`];
       const reason = budgetStop ? 'the budget was reached and the workflow was stopped'
         : blocked ? `it depends on ${blocked}, which did not complete`
-          : before?.decision === 'reject' ? `its approval was rejected${before.reason ? `: ${before.reason}` : ''}` : undefined;
+          : before?.decision === 'reject' ? `its approval was rejected${before.by === 'policy' ? ' by the approval policy' : ''}${before.reason ? `: ${before.reason}` : ''}` : undefined;
       if (!reason) continue;
-      results[t.id] = { taskId: t.id, agentId, status: before?.decision === 'reject' ? 'rejected' : 'skipped', summary: `Not run: ${reason}.`, confidence: 0, changedFiles: [], rounds: 0 };
+      // Whose decision left it undone, if anyone's: a task blocked by a failure was not taken out by anybody.
+      const removedBy = budgetStop ? budgetStop.by : blocked ? all()[blocked]?.removedBy : before?.by;
+      results[t.id] = { taskId: t.id, agentId, status: before?.decision === 'reject' ? 'rejected' : 'skipped', summary: `Not run: ${reason}.`, confidence: 0, changedFiles: [], rounds: 0, ...(removedBy ? { removedBy } : {}) };
       changed = true;
     }
   }
@@ -54,8 +70,7 @@ export async function dispatch(state: WorkflowStateType, config: LangGraphRunnab
   const askingMerge = !unsettled && ctx.merge && integrationCurrent(state) && hasResult(state, ctx.baseCommit) && !state.approvals[mergeApprovalId];
   if ((unsettled || askingMerge) && state.depth === 0) update.snapshots = await snapshotBeforeWave(ctx, state, config);
   if (state.mode !== 'event-driven') return update;
-  const spent = ctx.gateway.spentUsd(state.workflowId);
-  const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, !(state.budgetUsd > 0 && spent >= state.budgetUsd));
+  const { update: reacting, reactions } = reactionsAfterWave({ ...state, results: all() }, ctx.team, budgetReached(state, ctx) === undefined);
   for (const { task, assignment } of reactions) {
     ctx.bus.emit(state.workflowId, 'task.routed', { taskId: task.id, agentId: assignment.agentId, strategy: 'subscription', rationale: assignment.rationale });
   }
@@ -73,7 +88,7 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
   for (const r of Object.values(state.results)) {
     if (r.status !== 'needs-approval' || !r.approval) continue;
     if (!state.approvals[r.approval.approvalId]) {
-      sends.push(approval({ workflowId: state.workflowId, request: r.approval, budgetUsd: r.approval.trigger === 'budget' ? state.budgetUsd : undefined }));
+      sends.push(approval({ workflowId: state.workflowId, request: r.approval, ...(r.approval.trigger === 'budget' ? { budgetUsd: state.budgetUsd, budgetTokens: state.budgetTokens } : {}) }));
       busy.add(r.approval.agentId ?? r.agentId);
     } else if (r.subWorkflow) {
       // An epic's approval was decided: its sub-workflow takes the decision and goes on.
@@ -81,21 +96,24 @@ export function nextSteps(state: WorkflowStateType, config: LangGraphRunnableCon
       if (task) sends.push(new Send('runEpic', epicInput(state, task)));
     }
   }
-  const spent = ctx.gateway.spentUsd(state.workflowId);
   const pending = state.plan.filter((t) => !state.results[t.id]);
-  if (pending.length && state.budgetUsd > 0 && spent >= state.budgetUsd && ctx.approvals.require.has('budget')) {
+  // A budget is a hard cap, whatever approvals.require says: the work stops there until a person raises
+  // it or ends the work (no policy answers a budget stop, see policyDecider).
+  const reached = pending.length ? budgetReached(state, ctx) : undefined;
+  if (reached) {
     const approvalId = budgetApprovalId(state);
     if (!state.approvals[approvalId]) {
-      sends.push(approval({ workflowId: state.workflowId, budgetUsd: state.budgetUsd, request: { approvalId, trigger: 'budget', phase: 'before', reason: `The workflow has spent $${spent.toFixed(2)} of its $${state.budgetUsd.toFixed(2)} budget. Approve to double the budget and go on, or reject to stop.` } }));
+      const reason = `${reached} Raise the budget to go on (approve with a new budget), or reject to stop here; the work done so far is kept.`;
+      sends.push(approval({ workflowId: state.workflowId, budgetUsd: state.budgetUsd, budgetTokens: state.budgetTokens, request: { approvalId, trigger: 'budget', phase: 'before', reason } }));
     }
     return sends.length ? sends : finish(state, ctx);
   }
   // A sub-workflow's own allowance inside the parent's budget (limits.epicBudgetShare).
   const own = state.allowanceUsd > 0 ? ctx.gateway.spentIn(state.workflowId, state.parentTaskId) : 0;
-  if (pending.length && state.allowanceUsd > 0 && own >= state.allowanceUsd && ctx.approvals.require.has('budget')) {
+  if (pending.length && state.allowanceUsd > 0 && own >= state.allowanceUsd) {
     const approvalId = allowanceApprovalId(state);
     if (!state.approvals[approvalId]) {
-      const reason = `Epic ${state.parentTaskId}'s sub-workflow has spent $${own.toFixed(2)} of its $${state.allowanceUsd.toFixed(2)} allowance (its share of the workflow's budget). Approve to double its allowance and go on, or reject to stop the epic here.`;
+      const reason = `Epic ${state.parentTaskId}'s sub-workflow has spent $${own.toFixed(2)} of its $${state.allowanceUsd.toFixed(2)} allowance (its share of the workflow's budget). Approve to raise its allowance and go on, or reject to stop the epic here.`;
       sends.push(approval({ workflowId: state.workflowId, allowanceUsd: state.allowanceUsd, request: { approvalId, trigger: 'budget', phase: 'before', reason } }));
     }
     return sends.length ? sends : finish(state, ctx);
@@ -145,6 +163,6 @@ function taskInput(state: WorkflowStateType, t: PlannedTask): Omit<TaskInput, 'a
 function epicInput(state: WorkflowStateType, t: PlannedTask): EpicInput {
   return {
     ...taskInput(state, t), assignment: { agentId: 'orchestrator', rationale: 'an epic for a sub-orchestrator', strategy: 'llm' },
-    depth: state.depth, mode: state.mode, budgetUsd: state.budgetUsd, decisions: state.approvals,
+    depth: state.depth, mode: state.mode, budgetUsd: state.budgetUsd, budgetTokens: state.budgetTokens, decisions: state.approvals,
   };
 }

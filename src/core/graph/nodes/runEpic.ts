@@ -8,6 +8,7 @@ import { track } from '../inFlight';
 import { openApprovals } from '../interrupts';
 import { subTeamOf } from '../modes';
 import type { ApprovalDecision, EpicInput, TaskResult, WorkflowStateType, WorkflowUpdate } from '../state';
+import { budgetApprovalId } from './dispatch';
 import { rollUp } from './rollUp';
 
 /** What runEpic needs of the compiled workflow graph (the graph it is a node of). */
@@ -55,16 +56,21 @@ async function runSubWorkflow(graph: SubWorkflowGraph, ctx: EngineContext, input
   if (!(before.values as Partial<WorkflowStateType>).workflowId) {
     const t = input.task;
     const upstream = input.upstream.map((u) => `Done before by ${u.agentId} (${u.taskId}): ${u.summary}`);
-    command = { workflowId: input.workflowId, task: [`${t.title}: ${t.description}`, ...upstream].join('\n'), mode: input.mode, depth: input.depth + 1, budgetUsd: input.budgetUsd, allowanceUsd: allowanceOf(input.budgetUsd, ctx.team.limits.epicBudgetShare), parentTaskId: t.id };
+    command = { workflowId: input.workflowId, task: [`${t.title}: ${t.description}`, ...upstream].join('\n'), mode: input.mode, depth: input.depth + 1, budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens, allowanceUsd: allowanceOf(input.budgetUsd, ctx.team.limits.epicBudgetShare), parentTaskId: t.id };
   } else {
     const open = openApprovals(before);
     const resume: Record<string, ApprovalDecision> = {};
+    // The workflow's budget lives in the top workflow: a person raised it there (a budget stop approved with
+    // a new budget, or on resume), and the sub-workflow goes on under it, its own stop at the old one answered.
+    const sub = before.values as Partial<WorkflowStateType>;
+    const raised = input.budgetUsd !== sub.budgetUsd ? { budgetUsd: input.budgetUsd, budgetTokens: input.budgetTokens } : undefined;
     for (const o of open) {
-      const d = input.decisions[o.request.approvalId];
+      const d = input.decisions[o.request.approvalId]
+        ?? (raised && o.request.trigger === 'budget' && o.request.approvalId === budgetApprovalId({ budgetUsd: sub.budgetUsd ?? 0 }) ? { decision: 'approve' as const, by: 'user' as const, budgetUsd: input.budgetUsd, reason: 'budget raised' } : undefined);
       if (d) resume[o.interruptId] = d;
     }
-    if (Object.keys(resume).length) command = new Command({ resume });
-    else if (!open.length && before.next.length) command = null; // cut short by a cancel or a crash: go on
+    if (Object.keys(resume).length) command = new Command({ resume, ...(raised ? { update: raised } : {}) });
+    else if (!open.length && before.next.length) command = raised ? new Command({ update: raised }) : null; // cut short by a cancel or a crash: go on
   }
   if (command !== undefined) await detached(() => graph.invoke(command, config));
   const after = await detached(() => graph.getState(config));

@@ -18,7 +18,7 @@ export async function settleApprovals(ctx: EngineContext, state: WorkflowStateTy
       continue;
     }
     const moved = await takeOffBranch(ctx, state.workflowId, r);
-    results[r.taskId] = { ...r, status: 'rejected', approval: undefined, commit: moved ? undefined : r.commit, summary: `${r.summary} (rejected${d.reason ? `: ${d.reason}` : ''}${moved ? `; the change was moved to ${moved}` : ''})` };
+    results[r.taskId] = { ...r, status: 'rejected', removedBy: d.by, approval: undefined, commit: moved ? undefined : r.commit, summary: `${r.summary} (rejected${d.reason ? `: ${d.reason}` : ''}${moved ? `; the change was moved to ${moved}` : ''})` };
   }
   return results;
 }
