@@ -1,10 +1,14 @@
 import type { BatonEvent } from '../core/events/events';
+import { formatUsd } from '../core/cost/money';
 
 /** One line per event a person wants to see while a workflow runs; `undefined` hides an event. */
 export function describeEvent(e: BatonEvent): string | undefined {
   const who = e.agent ?? '';
   switch (e.type) {
-    case 'workflow.started': return `▶ ${e.workflowId}: ${e.data.task} (${e.data.mode}${e.data.budgetUsd !== undefined ? `, budget $${e.data.budgetUsd.toFixed(2)}` : ''})`;
+    case 'workflow.started': return [
+      `▶ ${e.workflowId}: ${e.data.task} (${e.data.mode}${e.data.budgetUsd !== undefined ? `, budget ${formatUsd(e.data.budgetUsd)}` : ''}${e.data.budgetTokens ? ` or ${e.data.budgetTokens.toLocaleString('en-US')} tokens` : ''})`,
+      ...(e.data.unpricedModels?.length ? [`! no price is known for ${e.data.unpricedModels.join(', ')}: their calls count as $0, so the budget also holds as ${(e.data.budgetTokens ?? 0).toLocaleString('en-US')} tokens (set prices in model.pricing, or budget.tokens)`] : []),
+    ].join('\n');
     case 'plan.created': return [`plan: ${e.data.tasks.length} task(s)${e.data.rationale ? ` — ${e.data.rationale}` : ''}`,
       ...e.data.tasks.map((t) => `  ${t.id}  ${t.title}${t.dependsOn.length ? ` (after ${t.dependsOn.join(', ')})` : ''}`)].join('\n');
     case 'task.routed': return `  ${e.data.taskId} → ${e.data.agentId} [${e.data.strategy}]: ${e.data.rationale}`;
@@ -22,9 +26,13 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'snapshot.created': return `  snapshot ${e.data.snapshot}: ${e.data.reason}`;
     case 'rollback.done': return `↶ rolled back ${rollbackWhere(e.data)} (${e.data.branches.length} branch(es))`;
     case 'approval.requested': return `⏸ approval needed [${e.data.approvalId}] (${e.data.trigger}): ${e.data.reason}`;
-    case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}`;
-    case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent ($${e.data.spentUsd.toFixed(2)} of $${e.data.budgetUsd.toFixed(2)})`;
-    case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) in ${(e.data.durationMs / 1000).toFixed(1)} s, $${e.data.costUsd.toFixed(4)}`;
+    case 'approval.resolved': return `  approval ${e.data.approvalId}: ${e.data.decision}${e.data.by === 'policy' ? ' (by policy)' : ''}${e.data.budgetUsd ? `, budget now ${formatUsd(e.data.budgetUsd)}` : ''}`;
+    case 'budget.warning': return `! ${Math.round(e.data.fraction * 100)}% of the budget spent (${formatUsd(e.data.spentUsd)} of ${formatUsd(e.data.budgetUsd)})`;
+    case 'budget.exceeded': return e.data.budgetTokens
+      ? `! the token budget is reached: ${(e.data.spentTokens ?? 0).toLocaleString('en-US')} of ${e.data.budgetTokens.toLocaleString('en-US')} tokens; no new task starts`
+      : `! the budget is reached: ${formatUsd(e.data.spentUsd)} of ${formatUsd(e.data.budgetUsd)}; no new task starts`;
+    case 'workflow.paused': return e.data.reason === 'budget' ? `⏸ paused at the budget` : undefined;
+    case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) done${e.data.tasksFailed ? `, ${e.data.tasksFailed} failed (optional)` : ''}${e.data.tasksNotRun ? `, ${e.data.tasksNotRun} taken out by you` : ''} in ${(e.data.durationMs / 1000).toFixed(1)} s, $${e.data.costUsd.toFixed(4)}`;
     case 'circuit.state': return `${e.data.state === 'closed' ? '  ' : '! '}circuit for ${e.data.agentId} on ${e.data.model} ${e.data.state}${e.data.reason ? `: ${e.data.reason}` : ''}`;
     case 'model.fallback': return `! ${who}: ${e.data.from} failed, trying ${e.data.to} (${e.data.reason})`;
     case 'workflow.failed': return `✖ failed: ${e.data.error}`;

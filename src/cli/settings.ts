@@ -4,6 +4,7 @@ import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
 import type { StorageSettings } from '../core/store/operationalStore';
 import { CliError, exitCodes } from './exitCodes';
+import type { UserSettings } from './userSettings';
 
 // As node:util parseArgs returns them; no option here is `multiple`, so arrays never occur in practice.
 export type Flags = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -34,50 +35,59 @@ function checkCommand(value: Flags[string]): string | undefined {
 export interface RunFlags {
   mode?: WorkflowMode;
   budgetUsd?: number;
+  budgetTokens?: number;
   approve: 'ask' | 'auto' | 'never';
   settings: EngineSettings;
 }
 
 /**
- * `BATON_STORAGE_BACKEND` (sqlite | postgres) and `BATON_POSTGRES_URL`, the CLI's `baton.storage.*`. A URL alone
- * chooses Postgres: setting it and still getting a private SQLite file would be a silent surprise.
+ * `BATON_STORAGE_BACKEND` (sqlite | postgres) and `BATON_POSTGRES_URL`, the CLI's `baton.storage.*` (over the
+ * settings file's `storage:`). A URL alone chooses Postgres: setting it and still getting a private SQLite file
+ * would be a silent surprise.
  */
-export function storageSettings(env: NodeJS.ProcessEnv): StorageSettings {
-  const url = env.BATON_POSTGRES_URL?.trim() ?? '';
-  const backend = env.BATON_STORAGE_BACKEND?.trim() || (url ? 'postgres' : 'sqlite');
+export function storageSettings(env: NodeJS.ProcessEnv, user: UserSettings['storage'] = {}): StorageSettings {
+  const url = env.BATON_POSTGRES_URL?.trim() || user.postgresUrl || '';
+  const backend = env.BATON_STORAGE_BACKEND?.trim() || (env.BATON_POSTGRES_URL?.trim() ? 'postgres' : user.backend) || (url ? 'postgres' : 'sqlite');
   if (backend === 'sqlite') return { backend };
   if (backend !== 'postgres') throw new CliError(`BATON_STORAGE_BACKEND must be sqlite or postgres (got "${backend}")`, exitCodes.usage);
-  if (!url) throw new CliError('BATON_STORAGE_BACKEND is postgres but BATON_POSTGRES_URL is not set: set it to postgres://USER@HOST:PORT/DATABASE (the password in PGPASSWORD or ~/.pgpass)', exitCodes.usage);
+  if (!url) throw new CliError('The storage backend is postgres but no URL is set: set BATON_POSTGRES_URL (or storage.postgresUrl in your settings file) to postgres://USER@HOST:PORT/DATABASE (the password in PGPASSWORD or ~/.pgpass)', exitCodes.usage);
   return { backend, postgresUrl: url };
 }
 
-/** Flags and environment to engine settings; a bad value is a usage error (exit 2). */
-export function runFlags(flags: Flags, env: NodeJS.ProcessEnv): RunFlags {
-  const endpoint = resolveModelEndpoint(env, {
-    baseUrl: typeof flags['base-url'] === 'string' ? flags['base-url'] : undefined,
-    model: typeof flags.model === 'string' ? flags.model : undefined,
-  });
+/** A list from an environment variable; unset or blank: none given (the settings file or the default decides). */
+const lines = (value: string | undefined, separator: string) => (value?.trim() ? value.split(separator).map((s) => s.trim()).filter(Boolean) : undefined);
+
+/**
+ * Flags, environment and the user's settings file (`userSettingsPath`) to engine settings, in that order of
+ * precedence; a bad value is a usage error (exit 2).
+ */
+export function runFlags(flags: Flags, env: NodeJS.ProcessEnv, user: UserSettings = {}): RunFlags {
+  const endpoint = resolveModelEndpoint(env, { baseUrl: user.model?.baseUrl, model: user.model?.name });
   // Flags beat the environment here: resolveModelEndpoint lets the environment win over settings.
   if (typeof flags['base-url'] === 'string') endpoint.baseUrl = flags['base-url'];
   if (typeof flags.model === 'string') endpoint.model = flags.model;
   const approve = oneOf('approve', flags.approve, approveModes) ?? 'ask';
-  const require = env.BATON_APPROVALS ? env.BATON_APPROVALS.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const require = lines(env.BATON_APPROVALS, ',');
   for (const r of require ?? []) if (!(approvalTriggers as readonly string[]).includes(r)) throw new CliError(`BATON_APPROVALS names an unknown trigger "${r}"; use ${approvalTriggers.join(', ')}`, exitCodes.usage);
+  const keep = flags['keep-worktrees'] === true || ['1', 'true', 'yes'].includes((env.BATON_KEEP_WORKTREES ?? '').toLowerCase());
   return {
-    mode: oneOf('mode', flags.mode, workflowModes),
-    budgetUsd: positive('budget', flags.budget, false),
+    mode: oneOf('mode', flags.mode, workflowModes) ?? user.mode,
+    budgetUsd: positive('budget', flags.budget, false) ?? user.budget?.perWorkflowUsd,
+    budgetTokens: positive('budget-tokens', flags['budget-tokens'], true) ?? user.budget?.tokens,
     approve,
     settings: {
       endpoint,
-      concurrency: positive('concurrency', flags.concurrency, true),
-      requestsPerMinute: env.BATON_RPM ? Number(env.BATON_RPM) : undefined,
-      approvalsRequire: require as ApprovalTrigger[] | undefined,
+      concurrency: positive('concurrency', flags.concurrency, true) ?? user.concurrency,
+      requestsPerMinute: env.BATON_RPM ? Number(env.BATON_RPM) : user.rateLimit?.requestsPerMinute,
+      approvalsRequire: (require as ApprovalTrigger[] | undefined) ?? user.approvals?.require,
+      confidenceThreshold: user.approvals?.confidenceThreshold,
       approvalMode: approve,
-      fallbackModels: env.BATON_MODEL_FALLBACKS ? env.BATON_MODEL_FALLBACKS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-      allowCommands: env.BATON_ALLOW_COMMANDS ? env.BATON_ALLOW_COMMANDS.split('\n').map((s) => s.trim()).filter(Boolean) : [],
-      checkCommand: checkCommand(flags.check),
-      keepWorktrees: flags['keep-worktrees'] === true || ['1', 'true', 'yes'].includes((env.BATON_KEEP_WORKTREES ?? '').toLowerCase()),
-      storage: storageSettings(env),
+      fallbackModels: lines(env.BATON_MODEL_FALLBACKS, ',') ?? user.model?.fallbacks,
+      pricing: user.model?.pricing,
+      allowCommands: lines(env.BATON_ALLOW_COMMANDS, '\n') ?? user.commands?.allow ?? [],
+      checkCommand: checkCommand(flags.check) ?? (user.check?.command || undefined),
+      keepWorktrees: keep || user.git?.keepWorktrees === true,
+      storage: storageSettings(env, user.storage),
     },
   };
 }

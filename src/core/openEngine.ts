@@ -15,6 +15,7 @@ import { openOperationalStore } from './store/operationalStore';
 import type { StorageSettings } from './store/operationalStore';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
 import { SqliteMemory } from './store/sqliteMemory';
+import type { WorkflowRecords } from './workflowRecords';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
 export interface EngineSettings {
@@ -39,6 +40,12 @@ export interface EngineSettings {
   storage?: StorageSettings;
 }
 
+/**
+ * Settings that depend on what the store holds, e.g. `baton resume`: the workflow's own run settings, with
+ * the flags given to resume over them. Its storage is the one already open.
+ */
+export type SettingsAdjustment = (records: WorkflowRecords) => Promise<EngineSettings>;
+
 export interface OpenedEngine {
   engine: Engine;
   team: TeamConfig;
@@ -53,15 +60,23 @@ export interface OpenedEngine {
  * the event bus to the audit log. Every error says what to do: a ConfigError for the team file, a
  * BatonError or StoreError for the rest.
  */
-export async function openEngine(repoDir: string, settings: EngineSettings): Promise<OpenedEngine> {
+export async function openEngine(repoDir: string, given: EngineSettings, adjust?: SettingsAdjustment): Promise<OpenedEngine> {
   const { root, batonDir } = await findRepository(repoDir);
   const { team } = await loadTeamConfig(root);
   // The SQLite file is opened with either backend: what Baton learned stays in it, per machine, for now.
   const db = SqliteDatabase.open(batonDatabasePath(batonDir));
   let store;
+  let settings = given;
   try {
-    store = await openOperationalStore(settings.storage, db);
+    store = await openOperationalStore(given.storage, db);
   } catch (error) {
+    db.close();
+    throw error;
+  }
+  try {
+    if (adjust) settings = await adjust(store.records);
+  } catch (error) {
+    store.close();
     db.close();
     throw error;
   }

@@ -166,6 +166,7 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     assert.equal(run.code, 4, run.stdout + run.stderr);
     assert.match(run.stdout, /budget/);
     assert.match(run.stderr, /waiting for 1 approval\(s\):\n\s+budget-/);
+    assert.match(run.stderr, /Only you raise a budget: go on with: baton resume wf-\S+ --budget USD/);
   });
 
   it('says what is wrong with bad input, with exit 2 and no stack trace', async () => {

@@ -57,7 +57,7 @@ function landed(repo: string): string {
   return `${git(repo, 'rev-parse', 'main^{tree}')} ${git(repo, 'log', '--format=%s', '--no-merges', 'main').split('\n').sort().join(' | ')}`;
 }
 
-describe('crash recovery: kill -9 a running `baton run` at random points, then `baton resume`', function () {
+describe('crash recovery: kill -9 a running `baton run --approve auto` at random points, then a plain `baton resume`', function () {
   let server: FakeOpenAI;
   let env: NodeJS.ProcessEnv;
   /** What an uninterrupted run produces: its commits and how many event lines it prints. */
@@ -121,7 +121,8 @@ describe('crash recovery: kill -9 a running `baton run` at random points, then `
     assert.match(list.stdout, /Go on with an interrupted or not started workflow with: baton resume <id>/);
     const status = JSON.parse((await baton(repo, ['status', id, '--json'])).stdout) as { resumable: boolean };
     assert.equal(status.resumable, true);
-    assert.equal((await baton(repo, ['resume', id, '--approve', 'auto'])).code, 0);
+    // Plain resume, as `baton status` tells a user: the workflow kept --approve auto, and goes on with it.
+    assert.equal((await baton(repo, ['resume', id])).code, 0);
     assert.deepEqual(agentCommits(repo), reference.commits);
     assert.equal(landed(repo), reference.landed);
     assert.match((await baton(repo, ['list'])).stdout, new RegExp(`^${id}  completed `, 'm'));
@@ -148,7 +149,7 @@ describe('crash recovery: kill -9 a running `baton run` at random points, then `
       repos.push(repo);
       const killed = await runAndKill(repo, killAfter);
       const id = (JSON.parse(killed.lines[0]!) as { workflowId: string }).workflowId;
-      const resumed = await baton(repo, ['resume', id, '--approve', 'auto', '--json']);
+      const resumed = await baton(repo, ['resume', id, '--json']);
       // On failure: what the killed run printed last, and what the resume did, to tell where it went wrong.
       const types = (out: string[]) => out.filter(Boolean).map((l) => { const e = JSON.parse(l) as { type: string; agent?: string; data: { taskId?: string } }; return `${e.type}${e.agent ? `/${e.agent}` : ''}${e.data.taskId ? `/${e.data.taskId}` : ''}`; }).join(' ');
       const where = `killed after event ${killAfter} of ${reference.events} (seed ${seed}); last events: ${types(killed.lines.slice(-4))}; resume: ${types(resumed.stdout.split('\n'))}`;

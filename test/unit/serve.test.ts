@@ -209,7 +209,7 @@ describe('baton serve: the HTTP API', () => {
     // The model has not even planned yet, so the answer came before the workflow could complete.
     const early = await status(id);
     assert.ok(['queued', 'running'].includes(early.status), early.status);
-    assert.deepEqual([early.task, early.mode, early.budget_usd, early.progress, early.estimated_completion], ['add a greet function with tests and docs', 'centralized', 1.5, { done: 0, total: 0 }, null]);
+    assert.deepEqual([early.task, early.mode, early.budget_usd, early.progress, early.estimated_completion], ['add a greet function with tests and docs', 'centralized', 1.5, { done: 0, failed: 0, notRun: 0, total: 0 }, null]);
 
     // Midway: t1 and t2 done, the documenter working on t3 (its model held).
     const midway = Promise.all([
@@ -222,7 +222,7 @@ describe('baton serve: the HTTP API', () => {
     await midway;
     const mid = await status(id);
     assert.equal(mid.status, 'running');
-    assert.deepEqual(mid.progress, { done: 2, total: 3 });
+    assert.deepEqual(mid.progress, { done: 2, failed: 0, notRun: 0, total: 3 });
     assert.equal(mid.current_step, 'working: documenter on t3 (Document greet)');
     const byId = new Map(mid.agents.map((a) => [a.agent_id, a]));
     assert.deepEqual(byId.get('coder') && { ...byId.get('coder'), cost_usd: 0 }, { agent_id: 'coder', status: 'done', current_task: { id: 't1', title: 'Add a greet function' }, tasks_done: 1, tasks_failed: 0, cost_usd: 0 });
@@ -235,7 +235,7 @@ describe('baton serve: the HTTP API', () => {
     await completed;
     const done = await status(id);
     assert.equal(done.status, 'completed');
-    assert.deepEqual(done.progress, { done: 3, total: 3 });
+    assert.deepEqual(done.progress, { done: 3, failed: 0, notRun: 0, total: 3 });
     assert.equal(done.current_step, null);
     assert.equal(done.estimated_completion, done.updated_at, 'a completed workflow reports when it completed');
     assert.deepEqual(done.pending_approvals, []);
@@ -298,7 +298,7 @@ describe('baton serve: the HTTP API', () => {
     assert.deepEqual(await res.json(), { workflow_id: id, approval_id: 't1-after-r1', decision: 'approve', status: 'resuming' });
     await completed;
     const done = await status(id);
-    assert.deepEqual([done.status, done.pending_approvals, done.progress], ['completed', [], { done: 1, total: 1 }]);
+    assert.deepEqual([done.status, done.pending_approvals, done.progress], ['completed', [], { done: 1, failed: 0, notRun: 0, total: 1 }]);
     const after = (await rest).map((e) => e.type);
     assert.deepEqual([after[0], after[1], after.at(-1)], ['approval.resolved', 'workflow.resumed', 'workflow.completed']);
     assert.deepEqual(h.of('approval.resolved').map((e) => [e.data.approvalId, e.data.decision, e.data.reason]), [['t1-after-r1', 'approve', 'lodash is fine']]);
@@ -306,6 +306,27 @@ describe('baton serve: the HTTP API', () => {
     const again = await errorOf(await call(`/api/v1/workflows/${id}/approvals/t1-after-r1`, { body: { decision: 'approve' } }), 409);
     assert.equal(again.code, 'conflict');
     assert.match(again.message, /not waiting|no pending approval/);
+  });
+
+  it('a budget stop is answered with the new budget a person gives, or refused with 400 budget_required', async () => {
+    const h = await boot(greetPlan, greetRouting, greetAgents);
+    const paused = h.engine.bus.once('workflow.paused');
+    const res = await call('/api/v1/workflows', { body: { task: 'greet on a tiny budget', budgetUsd: 0.000001 } });
+    const { workflow_id: id } = await res.json() as { workflow_id: string };
+    assert.equal((await paused).data.reason, 'budget');
+    const waiting = await status(id);
+    assert.equal(waiting.status, 'paused');
+    const stop = waiting.pending_approvals[0]!;
+    assert.equal(stop.trigger, 'budget');
+    const bare = await errorOf(await call(`/api/v1/workflows/${id}/approvals/${stop.approval_id}`, { body: { decision: 'approve' } }), 400);
+    assert.equal(bare.code, 'budget_required');
+    assert.match(bare.message, /Send the new budget: \{"decision": "approve", "budgetUsd": 5\}/);
+    const completed = h.engine.bus.once('workflow.completed', (e) => e.workflowId === id);
+    assert.equal((await call(`/api/v1/workflows/${id}/approvals/${stop.approval_id}`, { body: { decision: 'approve', budgetUsd: 5 } })).status, 202);
+    await completed;
+    const done = await status(id);
+    assert.deepEqual([done.status, done.budget_usd], ['completed', 5]);
+    assert.deepEqual(h.of('approval.resolved').map((e) => [e.data.decision, e.data.by, e.data.budgetUsd]), [['approve', 'user', 5]]);
   });
 
   it('rejects invalid bodies with 400 naming the field, and oversized or non-JSON ones with 413 and 415', async () => {

@@ -10,8 +10,8 @@ function clockBus(): { bus: EventBus; at: (iso: string) => void } {
 }
 
 const record = (patch: Partial<WorkflowRecord>): WorkflowRecord => ({
-  id: 'wf-1', task: 'x', mode: 'centralized', status: 'running', budgetUsd: 2, costUsd: 0, baseCommit: 'abc', createdAt: '2025-01-01T10:00:00.000Z',
-  updatedAt: '2025-01-01T10:00:00.000Z', progress: { done: 0, total: 0 }, ...patch,
+  id: 'wf-1', task: 'x', mode: 'centralized', status: 'running', budgetUsd: 2, budgetTokens: 0, costUsd: 0, baseCommit: 'abc', createdAt: '2025-01-01T10:00:00.000Z',
+  updatedAt: '2025-01-01T10:00:00.000Z', progress: { done: 0, failed: 0, notRun: 0, total: 0 }, ...patch,
 });
 
 describe('baton serve: what the tracker makes of the events', () => {
@@ -51,7 +51,7 @@ describe('baton serve: what the tracker makes of the events', () => {
     bus.emit('wf-1', 'workflow.paused', { reason: 'approval' });
     at('2025-01-01T11:00:00.000Z');
     const a = tracker.activity('wf-1', Date.parse('2025-01-01T11:00:00.000Z'))!;
-    assert.deepEqual(a.progress, { done: 2, total: 2 });
+    assert.deepEqual(a.progress, { done: 1, failed: 1, notRun: 0, total: 2 }, "a failed task is not done");
     assert.equal(a.costUsd, 0.75);
     assert.equal(a.activeMs, 60_000, 'the hour spent paused does not count');
     assert.deepEqual(a.agents.map((x) => [x.agentId, x.status, x.currentTask?.id, x.tasksDone, x.tasksFailed, x.costUsd]), [
@@ -63,10 +63,11 @@ describe('baton serve: what the tracker makes of the events', () => {
   it('estimates completion from the pace of finished tasks, and only while the workflow runs', () => {
     const now = Date.parse('2025-01-01T10:10:00.000Z');
     const activity = { progress: undefined, step: undefined, agents: [], costUsd: 0, activeMs: 10 * 60_000, lastEvent: undefined };
-    assert.equal(estimate(record({}), { done: 1, total: 3 }, activity, now), '2025-01-01T10:30:00.000Z', '10 minutes a task, two left');
-    assert.equal(estimate(record({}), { done: 1, total: 3 }, undefined, now), '2025-01-01T10:30:00.000Z', 'from the creation time without events');
-    assert.equal(estimate(record({}), { done: 0, total: 3 }, activity, now), null, 'no pace before the first task ends');
-    assert.equal(estimate(record({ status: 'waiting' }), { done: 1, total: 3 }, activity, now), null, 'a person decides when');
-    assert.equal(estimate(record({ status: 'completed', updatedAt: '2025-01-01T10:05:00.000Z' }), { done: 3, total: 3 }, activity, now), '2025-01-01T10:05:00.000Z');
+    assert.equal(estimate(record({}), { done: 1, failed: 0, notRun: 0, total: 3 }, activity, now), '2025-01-01T10:30:00.000Z', '10 minutes a task, two left');
+    assert.equal(estimate(record({}), { done: 1, failed: 0, notRun: 0, total: 3 }, undefined, now), '2025-01-01T10:30:00.000Z', 'from the creation time without events');
+    assert.equal(estimate(record({}), { done: 0, failed: 0, notRun: 0, total: 3 }, activity, now), null, 'no pace before the first task ends');
+    assert.equal(estimate(record({}), { done: 0, failed: 1, notRun: 0, total: 3 }, activity, now), '2025-01-01T10:30:00.000Z', 'a failed task ended too: it sets the pace');
+    assert.equal(estimate(record({ status: 'waiting' }), { done: 1, failed: 0, notRun: 0, total: 3 }, activity, now), null, 'a person decides when');
+    assert.equal(estimate(record({ status: 'completed', updatedAt: '2025-01-01T10:05:00.000Z' }), { done: 3, failed: 0, notRun: 0, total: 3 }, activity, now), '2025-01-01T10:05:00.000Z');
   });
 });

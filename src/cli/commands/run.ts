@@ -5,6 +5,7 @@ import { describeEvent } from '../printer';
 import type { CliIo } from '../program';
 import { askApproval, canAsk } from '../prompt';
 import type { Terminal } from '../prompt';
+import type { PendingApproval } from '../../core/workflowRecords';
 
 export interface DriveOptions {
   json: boolean;
@@ -66,16 +67,13 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
           const asked = options.approve === 'ask' && !options.json && canAsk(options.terminal);
           let decided = 0;
           for (const p of asked ? outcome.approvals : []) {
-            const answer = await askApproval(options.terminal, p);
+            const answer = await askApproval(options.terminal, p, outcome.costUsd);
             if (!answer) continue;
-            await engine.decide(workflowId, p.approvalId, answer.decision, answer.reason);
+            await engine.decide(workflowId, p.approvalId, answer.decision, answer.reason, { budgetUsd: answer.budgetUsd });
             decided++;
           }
           if (decided > 0) continue;
-          if (!options.json) {
-            io.stderr.write(`baton: workflow ${workflowId} is waiting for ${outcome.approvals.length} approval(s):\n${outcome.approvals.map((p) => `  ${p.approvalId} (${p.trigger}): ${p.reason}`).join('\n')}\n` +
-              `Answer with: baton approve ${workflowId} <approvalId> | baton reject ${workflowId} <approvalId> --reason "...", then: baton resume ${workflowId}\n`);
-          }
+          if (!options.json) io.stderr.write(howToAnswer(workflowId, outcome.approvals));
           return outcome.status === 'paused' ? exitCodes.pausedByBudget : exitCodes.waitingForApproval;
         }
       }
@@ -84,4 +82,14 @@ export async function drive(opened: OpenedEngine, workflowId: string, io: CliIo,
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
   }
+}
+
+/** What the workflow waits for, and the commands that answer it: a budget stop is answered with a new budget. */
+function howToAnswer(workflowId: string, approvals: readonly PendingApproval[]): string {
+  const stop = approvals.find((p) => p.trigger === 'budget' && !p.approvalId.startsWith('allowance-'));
+  const others = approvals.filter((p) => p !== stop);
+  const lines = [`baton: workflow ${workflowId} is waiting for ${approvals.length} approval(s):`, ...approvals.map((p) => `  ${p.approvalId} (${p.trigger}): ${p.reason}`)];
+  if (stop) lines.push(`Only you raise a budget: go on with: baton resume ${workflowId} --budget USD, or stop here with: baton reject ${workflowId} ${stop.approvalId}, then: baton resume ${workflowId}`);
+  if (others.length) lines.push(`Answer with: baton approve ${workflowId} <approvalId> | baton reject ${workflowId} <approvalId> --reason "...", then: baton resume ${workflowId}`);
+  return `${lines.join('\n')}\n`;
 }

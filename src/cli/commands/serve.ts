@@ -6,6 +6,7 @@ import type { CliIo } from '../program';
 import { minTokenLength, startApiServer } from '../serve/apiServer';
 import type { ApiServer } from '../serve/apiServer';
 import { runFlags } from '../settings';
+import { loadUserSettings } from '../userSettings';
 
 /** Where `baton serve` listens without --port; --port 0 takes any free port. */
 export const defaultServePort = 7317;
@@ -54,11 +55,15 @@ export async function serveCommand(values: { repo?: string | boolean; port?: str
   const port = parsePort(values.port);
   const { token, generated } = serveToken(io.env);
   const repo = resolve(io.cwd, typeof values.repo === 'string' ? values.repo : '.');
-  const opened = await openEngine(repo, runFlags({}, io.env).settings);
+  const f = runFlags({}, io.env, (await loadUserSettings(io.env)).settings);
+  const opened = await openEngine(repo, f.settings);
   let server: ApiServer | undefined;
   try {
     try {
-      server = await startApiServer({ engine: opened.engine, port, token, log: (line) => void io.stderr.write(`baton serve: ${line}\n`) });
+      server = await startApiServer({
+        engine: opened.engine, port, token, log: (line) => void io.stderr.write(`baton serve: ${line}\n`),
+        defaults: { mode: f.mode, budgetUsd: f.budgetUsd, budgetTokens: f.budgetTokens },
+      });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CliError(`port ${port} is in use; choose another with --port N (0 picks a free one)`, exitCodes.usage);
       throw e;

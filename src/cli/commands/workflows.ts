@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openEngine } from '../../core/openEngine';
-import type { OpenedEngine } from '../../core/openEngine';
+import type { OpenedEngine, SettingsAdjustment } from '../../core/openEngine';
 import { describeEstimate } from '../../core/cost/estimate';
+import { formatUsd } from '../../core/cost/money';
 import type { CostRollUp } from '../../core/cost/ledger';
 import { defaultBudgetUsd } from '../../core/engine';
 import { canAsk, confirm } from '../prompt';
@@ -11,16 +12,20 @@ import type { RollbackTarget } from '../../core/rollbacks';
 import type { WorkflowRecord } from '../../core/workflowRecords';
 import { CliError, exitCodes } from '../exitCodes';
 import type { CliIo } from '../program';
+import { resumeSettings } from '../resumeSettings';
+import type { ResumeSettings } from '../resumeSettings';
 import { runFlags } from '../settings';
-import type { Flags } from '../settings';
+import type { Flags, RunFlags } from '../settings';
+import { loadUserSettings } from '../userSettings';
 import { drive, printEvents } from './run';
 import { halted, processAlive } from '../../core/liveness';
 
-async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine, f: RunFlags) => Promise<T>, adjust?: (f: RunFlags) => SettingsAdjustment): Promise<T> {
   const repo = resolve(io.cwd, typeof flags.repo === 'string' ? flags.repo : '.');
-  const opened = await openEngine(repo, runFlags(flags, io.env).settings);
+  const f = runFlags(flags, io.env, (await loadUserSettings(io.env)).settings);
+  const opened = await openEngine(repo, f.settings, adjust?.(f));
   try {
-    return await fn(opened);
+    return await fn(opened, f);
   } finally {
     opened.close();
   }
@@ -29,21 +34,23 @@ async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine)
 const terminal = { input: process.stdin, output: process.stdout };
 
 export function runCommand(task: string, flags: Flags, io: CliIo): Promise<number> {
-  const f = runFlags(flags, io.env);
-  return withEngine(flags, io, async (opened) => {
-    // The estimate first, and in a terminal the question whether to start (--yes skips it).
+  return withEngine(flags, io, async (opened, f) => {
+    // The estimate first, before any model call: above the budget it warns; in a terminal, ask whether to start (--yes skips it).
+    const budget = f.budgetUsd ?? defaultBudgetUsd;
+    const estimate = await opened.engine.estimate(task);
+    const above = estimate.usd > budget;
+    const warning = above ? `! The estimate is above the budget: the workflow will likely stop at ${formatUsd(budget)} and wait for you to raise it. Give a larger one with --budget USD.\n` : '';
     if (!flags.json) {
-      const estimate = await opened.engine.estimate(task);
-      io.stdout.write(`Cost: ${describeEstimate(estimate, f.budgetUsd ?? defaultBudgetUsd)}\n`);
+      io.stdout.write(`Cost: ${describeEstimate(estimate, budget)}\n${warning}`);
       if (!flags.yes && !flags.detach && canAsk(terminal) && !(await confirm(terminal, 'Start?'))) {
         io.stdout.write('Not started.\n');
         return exitCodes.completed;
       }
-    }
+    } else if (above) io.stderr.write(warning);
     const printing = flags.detach ? undefined : printEvents(opened.engine, io, Boolean(flags.json));
     try {
-      const id = await opened.engine.start(task, { mode: f.mode, budgetUsd: f.budgetUsd });
-      if (flags.detach) return detach(opened, id, f.approve, io);
+      const id = await opened.engine.start(task, { mode: f.mode, budgetUsd: f.budgetUsd, budgetTokens: f.budgetTokens });
+      if (flags.detach) return detach(opened, id, io);
       return await drive(opened, id, io, { json: Boolean(flags.json), approve: f.approve, terminal });
     } finally {
       printing?.dispose();
@@ -51,27 +58,41 @@ export function runCommand(task: string, flags: Flags, io: CliIo): Promise<numbe
   });
 }
 
+/**
+ * `baton resume <id>`: goes on with the settings the workflow was run with (kept in its record), the flags
+ * given here over them, each said; `--budget USD` is a person raising (or setting) the budget.
+ */
 export function resumeCommand(id: string, flags: Flags, io: CliIo): Promise<number> {
-  const f = runFlags(flags, io.env);
-  return withEngine(flags, io, async (opened) => {
-    await opened.engine.status(id);
+  let chosen: ResumeSettings | undefined;
+  const adjust = (f: RunFlags): SettingsAdjustment => async (records) => {
+    const record = await records.get(id);
+    chosen = resumeSettings(f, record?.runSettings, flags);
+    return chosen.settings;
+  };
+  return withEngine(flags, io, async (opened, f) => {
+    const before = await opened.engine.status(id);
+    for (const note of chosen?.notes ?? []) io.stderr.write(`baton: resuming ${id} with ${note}.\n`);
+    if (f.budgetUsd !== undefined) {
+      await opened.engine.setBudget(id, f.budgetUsd, `budget set to $${f.budgetUsd} with baton resume --budget`);
+      io.stderr.write(`baton: the budget of ${id} is now ${formatUsd(f.budgetUsd)} (it was ${formatUsd(before.budgetUsd)}; ${formatUsd(before.costUsd)} spent).\n`);
+    }
     const printing = printEvents(opened.engine, io, Boolean(flags.json));
     try {
-      return await drive(opened, id, io, { json: Boolean(flags.json), approve: f.approve, terminal });
+      return await drive(opened, id, io, { json: Boolean(flags.json), approve: chosen?.approve ?? f.approve, terminal });
     } finally {
       printing.dispose();
     }
-  });
+  }, adjust);
 }
 
-/** --detach: the workflow goes on in a background `baton resume`, logging under .git/baton/logs. */
-function detach(opened: OpenedEngine, id: string, approve: string, io: CliIo): number {
+/** --detach: the workflow goes on in a background `baton resume` (with the settings it keeps), logging under .git/baton/logs. */
+function detach(opened: OpenedEngine, id: string, io: CliIo): number {
   const logs = join(opened.batonDir, 'logs');
   mkdirSync(logs, { recursive: true });
   const log = join(logs, `${id}.log`);
   const out = openSync(log, 'a');
   const script = process.argv[1] ?? '';
-  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot, '--approve', approve], { detached: true, stdio: ['ignore', out, out], env: io.env });
+  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot], { detached: true, stdio: ['ignore', out, out], env: io.env });
   child.unref();
   io.stdout.write(`${id}\nRunning in the background (log: ${log}). Follow it with: baton status ${id}\n`);
   return exitCodes.completed;
@@ -90,10 +111,16 @@ function describeCosts(c: CostRollUp): string {
     lines('by agent', c.byAgent) + lines('by task', c.byTask) + lines('by sub-workflow', c.bySubWorkflow);
 }
 
+/** "3/6 tasks done, 1 failed, 2 not run": a failed or skipped task is never counted as done. */
+function tasksLine(r: WorkflowRecord): string {
+  const p = r.progress;
+  return [`${p.done}/${p.total} tasks done`, ...(p.failed ? [`${p.failed} failed`] : []), ...(p.notRun ? [`${p.notRun} not run`] : [])].join(', ');
+}
+
 function describeRecord(r: WorkflowRecord): string {
   const halt = halted(r);
   return [
-    `${r.id}  ${halt ?? r.status}  ${r.progress.done}/${r.progress.total} tasks  $${r.costUsd.toFixed(4)} of $${r.budgetUsd.toFixed(2)}`,
+    `${r.id}  ${halt ?? r.status}  ${tasksLine(r)}  $${r.costUsd.toFixed(4)} of ${formatUsd(r.budgetUsd)}${r.budgetTokens ? ` (or ${r.budgetTokens.toLocaleString('en-US')} tokens)` : ''}`,
     `  task: ${r.task}`,
     `  mode: ${r.mode}, started ${r.createdAt}, updated ${r.updatedAt}`,
     ...(r.currentStep && !halt ? [`  now: ${r.currentStep}`] : []),
@@ -128,9 +155,9 @@ export function listCommand(flags: Flags, io: CliIo): Promise<number> {
 }
 
 export function decideCommand(decision: 'approve' | 'reject', id: string, approvalId: string | undefined, flags: Flags, io: CliIo): Promise<number> {
-  return withEngine(flags, io, async ({ engine }) => {
+  return withEngine(flags, io, async ({ engine }, f) => {
     const reason = typeof flags.reason === 'string' ? flags.reason : undefined;
-    const decided = await engine.decide(id, approvalId, decision, reason);
+    const decided = await engine.decide(id, approvalId, decision, reason, { budgetUsd: f.budgetUsd });
     io.stdout.write(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${decided.map((p) => p.approvalId).join(', ')}. Go on with: baton resume ${id}\n`);
     return exitCodes.completed;
   });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WorkflowMode } from '../../core/config/vocabulary';
 import type { Engine } from '../../core/engine';
 import { BatonError } from '../../core/errors';
 import type { WorkflowRecord } from '../../core/workflowRecords';
@@ -25,6 +26,8 @@ export interface ApiServerOptions {
   limits?: TrackerLimits;
   /** Where server-side problems go (a background run that threw, an internal error's stack). */
   log?: (line: string) => void;
+  /** What a workflow started without them gets (the user's settings): its mode and budget. */
+  defaults?: { mode?: WorkflowMode; budgetUsd?: number; budgetTokens?: number };
 }
 
 export interface ApiServer {
@@ -88,7 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (id === undefined) {
       allow('POST');
       const body = parseBody(startWorkflowBody, await readJson(req, maxBody));
-      const workflowId = await engine.start(body.task, { mode: body.mode, budgetUsd: body.budgetUsd });
+      const d = options.defaults ?? {};
+      const workflowId = await engine.start(body.task, { mode: body.mode ?? d.mode, budgetUsd: body.budgetUsd ?? d.budgetUsd, budgetTokens: d.budgetTokens });
       runs.start(workflowId);
       sendJson(res, 202, { workflow_id: workflowId, status: 'queued' }, { location: `/api/v1/workflows/${workflowId}` });
       return;
@@ -120,8 +124,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (record.runnerPid !== undefined && record.runnerPid !== process.pid && processAlive(record.runnerPid)) {
       throw new ApiError(409, 'conflict', `Workflow ${id} is being run by another Baton process (pid ${record.runnerPid}); answer there, or stop it first with: baton cancel ${id}`);
     }
+    // Approving the workflow's budget stop raises its budget: only with the figure a person gives.
+    const pending = await engine.pendingApprovals(id);
+    const stop = pending.find((p) => p.approvalId === approvalId && p.trigger === 'budget' && !p.approvalId.startsWith('allowance-'));
+    if (stop && body.decision === 'approve' && body.budgetUsd === undefined) {
+      throw new ApiError(400, 'budget_required', `Approving "${approvalId}" raises the budget of workflow ${id} (${stop.reason}). Send the new budget: {"decision": "approve", "budgetUsd": 5}.`);
+    }
     try {
-      await engine.decide(id, approvalId, body.decision, body.reason);
+      await engine.decide(id, approvalId, body.decision, body.reason, { budgetUsd: body.budgetUsd });
     } catch (e) {
       if (e instanceof BatonError && e.kind === 'usage') throw new ApiError(409, 'conflict', e.describe());
       throw e;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 export type ApiErrorCode =
   | 'unauthorized' | 'forbidden_host' | 'not_found' | 'method_not_allowed' | 'invalid_body' | 'invalid_request'
-  | 'unsupported_media_type' | 'payload_too_large' | 'conflict' | 'internal';
+  | 'unsupported_media_type' | 'payload_too_large' | 'conflict' | 'budget_required' | 'internal';
 
 /** An answer other than success; its message is meant for the person reading the client's output. */
 export class ApiError extends Error {

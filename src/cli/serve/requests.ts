@@ -12,6 +12,8 @@ export const startWorkflowBody = z.strictObject({
 export const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject']),
   reason: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  /** Approving a budget stop: the new budget, which only a person sets. */
+  budgetUsd: z.number().positive('must be more than 0').max(10_000, 'must be at most 10000').optional(),
 });
 
 /** Workflow and approval ids as Baton makes them; anything else cannot exist, so it is a 404 without a lookup. */

@@ -1,4 +1,4 @@
-import type { PendingApproval, WorkflowRecord } from '../../core/workflowRecords';
+import type { PendingApproval, WorkflowProgress, WorkflowRecord } from '../../core/workflowRecords';
 import type { WorkflowActivity } from './workflowTracker';
 
 /** GET /api/v1/workflows/:id, in the contract's snake_case (DESIGN.md §2). */
@@ -7,7 +7,7 @@ export interface WorkflowStatusBody {
   task: string;
   mode: string;
   status: WorkflowRecord['status'];
-  progress: { done: number; total: number };
+  progress: WorkflowProgress;
   current_step: string | null;
   agents: {
     agent_id: string;
@@ -68,10 +68,12 @@ export function workflowStatus(record: WorkflowRecord, pending: PendingApproval[
  * finished task times the tasks left. Unknown (null) before the first task finishes and while it
  * waits for a person; a completed workflow reports when it completed.
  */
-export function estimate(record: WorkflowRecord, progress: { done: number; total: number }, activity: WorkflowActivity | undefined, now: number): string | null {
+export function estimate(record: WorkflowRecord, progress: WorkflowProgress, activity: WorkflowActivity | undefined, now: number): string | null {
   if (record.status === 'completed') return record.updatedAt;
   if (!live.has(record.status)) return null;
-  const { done, total } = progress;
+  // Failed tasks took their time too: the pace is that of the tasks that ended, whichever way.
+  const done = progress.done + progress.failed + progress.notRun;
+  const { total } = progress;
   if (done <= 0 || total <= 0 || done >= total) return null;
   const elapsed = activity?.activeMs ?? now - Date.parse(record.createdAt);
   if (!Number.isFinite(elapsed) || elapsed <= 0) return null;

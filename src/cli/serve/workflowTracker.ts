@@ -1,6 +1,7 @@
 import type { Disposable, EventBus } from '../../core/events/eventBus';
 import type { BatonEvent } from '../../core/events/events';
 import { isTerminalEvent } from '../../core/events/events';
+import type { WorkflowProgress } from '../../core/workflowRecords';
 
 export type AgentStatus = 'working' | 'done' | 'failed' | 'idle';
 
@@ -18,7 +19,7 @@ export interface AgentSummary {
 
 /** What the events say about a workflow while it runs; the records only catch up when a run stops. */
 export interface WorkflowActivity {
-  progress: { done: number; total: number } | undefined;
+  progress: WorkflowProgress | undefined;
   step: string | undefined;
   agents: AgentSummary[];
   costUsd: number;
@@ -117,7 +118,8 @@ export class WorkflowTracker implements Disposable {
     const working = [...log.agents].flatMap(([agentId, a]) => a.active.map((t) => `${agentId} on ${t}${log.tasks.get(t)?.title ? ` (${log.tasks.get(t)!.title})` : ''}`));
     const lastEvent = log.events.at(-1);
     return {
-      progress: log.planned === undefined ? undefined : { done: tasks.filter((t) => t.state === 'done' || t.state === 'failed').length, total: log.planned },
+      // While it runs, a task is done or failed once its agent says so; which were never run is known at the end.
+      progress: log.planned === undefined ? undefined : { done: tasks.filter((t) => t.state === 'done').length, failed: tasks.filter((t) => t.state === 'failed').length, notRun: 0, total: log.planned },
       step: lastEvent && isTerminalEvent(lastEvent) ? undefined : working.length ? `working: ${working.join(', ')}` : log.phase,
       agents: [...log.agents].map(([agentId, a]) => {
         const taskId = a.active.at(-1) ?? a.lastTask;
