@@ -16,6 +16,12 @@ export function budgetUsd(): number {
   return vscode.workspace.getConfiguration('baton').get<number>('budget.perWorkflowUsd', 2);
 }
 
+/** `baton.budget.tokens`; unset (0): a token budget is derived from the dollar one when a model has no known price. */
+export function budgetTokens(): number | undefined {
+  const tokens = vscode.workspace.getConfiguration('baton').get<number>('budget.tokens', 0);
+  return tokens > 0 ? Math.round(tokens) : undefined;
+}
+
 export function workflowMode(): WorkflowMode {
   return vscode.workspace.getConfiguration('baton').get<WorkflowMode>('mode', 'centralized');
 }

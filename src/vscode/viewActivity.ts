@@ -31,7 +31,9 @@ export class ViewActivity {
       case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
       case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `last task ${e.data.taskId}`; } break;
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
-      case 'budget.exceeded': live.budgetTripped = `$${e.data.spentUsd.toFixed(2)} spent of a $${e.data.budgetUsd.toFixed(2)} budget`; break;
+      case 'budget.exceeded': live.budgetTripped = e.data.budgetTokens
+        ? `${(e.data.spentTokens ?? 0).toLocaleString('en-US')} tokens used of a ${e.data.budgetTokens.toLocaleString('en-US')}-token budget`
+        : `$${e.data.spentUsd.toFixed(2)} spent of a $${e.data.budgetUsd.toFixed(2)} budget`; break;
       case 'circuit.state': {
         // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
         const key = `${e.data.agentId} on ${e.data.model}`;

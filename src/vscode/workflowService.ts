@@ -11,7 +11,7 @@ import { WebhookNotifier } from '../core/notify/webhookNotifier';
 import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
-import { budgetUsd, engineSettings, webhookUrl, workflowMode } from './settings';
+import { budgetTokens, budgetUsd, engineSettings, webhookUrl, workflowMode } from './settings';
 import { ViewActivity } from './viewActivity';
 import type { WorkflowModel } from './workflowModel';
 
@@ -82,7 +82,16 @@ export class WorkflowService implements vscode.Disposable {
     const opened = await this.engine();
     const budget = options.budgetUsd ?? budgetUsd();
     const estimate = await opened.engine.estimate(task);
-    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget });
+    const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget, budgetTokens: budgetTokens() });
+    // Said once, before any model call: a likely cost above the budget, and models whose calls count as $0.
+    if (estimate.usd > budget) {
+      void vscode.window.showWarningMessage(`Baton: the estimate ($${estimate.usd.toFixed(2)}) is above the budget ($${budget.toFixed(2)}): the workflow will likely stop at its budget and ask you to raise it.`);
+    }
+    const unpriced = opened.engine.unpricedModels();
+    if (unpriced.length) {
+      const tokens = (await opened.engine.status(id)).budgetTokens;
+      void vscode.window.showWarningMessage(`Baton: no price is known for ${unpriced.join(', ')}: its calls count as $0, so the budget also holds as ${tokens.toLocaleString('en-US')} tokens. Set prices in baton.model.pricing.`);
+    }
     // Shown in the progress notification until the first agent starts.
     void this.runInBackground(opened, id, task, `Cost: ${loadEngineModule(this.extensionPath).describeEstimate(estimate, budget)}`);
     await this.refresh();
@@ -100,9 +109,9 @@ export class WorkflowService implements vscode.Disposable {
     return id;
   }
 
-  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string): Promise<void> {
+  async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string, budgetUsd?: number): Promise<void> {
     const opened = await this.owner(workflowId);
-    await opened.engine.decide(workflowId, approvalId, decision, reason);
+    await opened.engine.decide(workflowId, approvalId, decision, reason, { budgetUsd });
     if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
   }
 
@@ -313,7 +322,8 @@ export class WorkflowService implements vscode.Disposable {
 
   private async announce(id: string, outcome: RunOutcome): Promise<void> {
     if (outcome.status === 'completed') {
-      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}). ${outcome.summary.split('\n').filter((l) => /^(Merged into|Not merged|The check failed)/.test(l)).join(' ')}`.trim(), 'Open Panel')
+      const lines = outcome.summary.split('\n');
+      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}): ${[lines[0], ...lines.filter((l) => /^(Merged into|Not merged|The check failed)/.test(l))].join(' ')}`.trim(), 'Open Panel')
         .then((a) => a && vscode.commands.executeCommand('baton.openPanel'));
     } else if (outcome.status === 'cancelled') {
       if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);
@@ -325,8 +335,12 @@ export class WorkflowService implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Baton: the result of ${id} was not merged: ${outcome.detail}`, 'Resume').then((a) => a && this.resume(id));
     } else if (outcome.status === 'waiting' || outcome.status === 'paused') {
       for (const p of outcome.approvals) {
-        void vscode.window.showWarningMessage(`Baton needs your approval (${p.trigger}): ${p.reason}`, 'Approve', 'Reject', 'Open Panel').then(async (answer) => {
-          if (answer === 'Approve' || answer === 'Reject') await this.decide(id, p.approvalId, answer === 'Approve' ? 'approve' : 'reject');
+        // A budget stop is answered with a new budget (baton.approve asks for it) or by stopping here.
+        const budget = p.trigger === 'budget' && !p.approvalId.startsWith('allowance-');
+        const [yes, no] = budget ? ['Raise Budget…', 'Stop Here'] : ['Approve', 'Reject'];
+        void vscode.window.showWarningMessage(`Baton needs your ${budget ? 'decision' : 'approval'} (${p.trigger}): ${p.reason}`, yes, no, 'Open Panel').then(async (answer) => {
+          if (budget && (answer === yes || answer === no)) await vscode.commands.executeCommand(answer === yes ? 'baton.approve' : 'baton.reject', { workflowId: id, approvalId: p.approvalId, reason: answer === no ? 'stopped at the budget' : undefined });
+          else if (answer === yes || answer === no) await this.decide(id, p.approvalId, answer === yes ? 'approve' : 'reject');
           else if (answer === 'Open Panel') await vscode.commands.executeCommand('baton.openPanel');
         });
       }

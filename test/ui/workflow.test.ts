@@ -58,8 +58,8 @@ describe('a workflow in VS Code, as a user runs it', () => {
     assert.ok(sawMerge, 'the merge into the user\'s branch was asked');
     assert.match(git(w.folder, 'log', '--format=%s', 'HEAD'), /Add the zod dependency/, 'the approved merge landed on the user\'s branch');
     // The status bar shows what the workflow cost (gpt-4o is priced).
-    const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d\d \/ \$\d+\.\d\d/ }).first().innerText();
-    const [, spent] = /\$(\d+\.\d\d) \/ \$2\.00/.exec(cost) ?? [];
+    const cost = await w.page.locator('.statusbar-item', { hasText: /\$\d+\.\d+ \/ \$\d+\.\d\d/ }).first().innerText();
+    const [, spent] = /\$(\d+\.\d+) \/ \$2\.00/.exec(cost) ?? [];
     assert.ok(Number(spent) > 0, `the status bar shows what the workflow spent: ${cost}`);
     await screenshot(w.page, 'workflow-completed');
   });

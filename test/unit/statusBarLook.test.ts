@@ -5,8 +5,8 @@ import { ViewActivity } from '../../src/vscode/viewActivity';
 import { statusBarLook } from '../../src/vscode/views/statusBarLook';
 
 const record = (costUsd: number): WorkflowRecord => ({
-  id: 'wf-1', task: 'x', mode: 'centralized', status: 'running', budgetUsd: 1, costUsd, baseCommit: 'abc',
-  createdAt: '2026-11-29T10:00:00.000Z', updatedAt: '2026-11-29T10:00:00.000Z', progress: { done: 0, total: 1 },
+  id: 'wf-1', task: 'x', mode: 'centralized', status: 'running', budgetUsd: 1, budgetTokens: 0, costUsd, baseCommit: 'abc',
+  createdAt: '2026-11-29T10:00:00.000Z', updatedAt: '2026-11-29T10:00:00.000Z', progress: { done: 0, failed: 0, notRun: 0, total: 1 },
 });
 
 describe('the status bar: spent against budget, agents at work, breakers', () => {
@@ -50,5 +50,8 @@ describe('the status bar: spent against budget, agents at work, breakers', () =>
 
   it('with nothing at all, shows the default budget', () => {
     assert.equal(statusBarLook([], 2).text, '$(organization) $0.00 / $2.00');
+    // A budget under a cent is shown as it is, never as $0.00.
+    const tiny = { ...activity.summarize(record(0.00042)), budgetUsd: 0.0001 };
+    assert.match(statusBarLook([tiny], 2).text, /\$0\.00042 \/ \$0\.0001/);
   });
 });

@@ -3,8 +3,8 @@ import type { PanelEntry } from '../../src/protocol/panelEntries';
 import type { PanelCommand, PanelState, WorkflowSummary } from '../../src/protocol/webview';
 import type { Host } from './host';
 import { WorkflowDetail } from './workflowDetail';
+import { formatUsd as usd } from '../../src/core/cost/money';
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** What the webview keeps with VS Code (getState/setState): it survives hiding and reloading. */
 interface ViewState {

@@ -1,9 +1,9 @@
 // Costs per agent and over time, drawn as inline SVG: no chart library, no canvas, colours from
 // VS Code's theme (--vscode-charts-*) through CSS classes, so a theme change recolours them at once.
 import type { AgentCost, CostPoint } from './feed';
+import { formatUsd as usd } from '../../src/core/cost/money';
 
 export const seriesClass = (agents: readonly string[], agent: string) => `c${Math.max(0, agents.indexOf(agent)) % 6}`;
-const usd = (n: number) => (n < 0.01 && n > 0 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
 const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function CostByAgent({ costs, agents }: { costs: AgentCost[]; agents: readonly string[] }) {

@@ -6,7 +6,8 @@ import type { WorkflowService } from '../workflowService';
 import { askForTask } from './askForTask';
 
 export interface StartArgs { task?: string; mode?: string; budgetUsd?: number }
-export interface WorkflowArgs { workflowId?: string; approvalId?: string; reason?: string }
+/** `budgetUsd`: approving a budget stop raises the budget to it (asked for when absent). */
+export interface WorkflowArgs { workflowId?: string; approvalId?: string; reason?: string; budgetUsd?: number }
 
 /** Command arguments come from the palette (none), other extensions (an object) or a tree item (its node). */
 export function workflowIdOf(arg: unknown): string | undefined {
@@ -90,12 +91,31 @@ export async function decide(service: WorkflowService, model: WorkflowModel, dec
   const workflow = await pickWorkflow(model, arg, ['waiting', 'paused'], 'Baton: no workflow is waiting for an approval.');
   if (!workflow) return;
   const a = (arg ?? {}) as WorkflowArgs;
+  // Approving a budget stop raises the budget, by as much as the person says: never by a default.
+  const stop = (workflow.approvals ?? []).find((p) => p.trigger === 'budget' && !p.approvalId.startsWith('allowance-') && (!a.approvalId || p.approvalId === a.approvalId));
+  const budgetUsd = decision === 'approve' && stop ? a.budgetUsd ?? await askBudget(workflow) : undefined;
+  if (decision === 'approve' && stop && budgetUsd === undefined) return;
   const reason = a.reason ?? (decision === 'reject' ? await vscode.window.showInputBox({ title: 'Baton: why reject?', prompt: 'The reason goes to the audit log (optional).' }) : undefined);
   try {
-    await service.decide(workflow.id, a.approvalId, decision, reason);
+    await service.decide(workflow.id, a.approvalId, decision, reason, budgetUsd);
   } catch (e) {
     reportError(e);
   }
+}
+
+/** The new budget of a workflow stopped at its budget, as the person types it; undefined when they cancel. */
+async function askBudget(workflow: WorkflowSummary): Promise<number | undefined> {
+  const spent = workflow.costUsd;
+  const answer = await vscode.window.showInputBox({
+    title: `Baton: raise the budget of "${workflow.task.slice(0, 60)}"`,
+    prompt: `It has spent $${spent.toFixed(2)} of its $${workflow.budgetUsd.toFixed(2)} budget. The new budget, in US dollars:`,
+    value: (Math.max(workflow.budgetUsd, spent) * 2).toFixed(2),
+    validateInput: (v) => {
+      const n = Number(v.trim().replace(/^\$/, ''));
+      return Number.isFinite(n) && n > spent ? undefined : `A number of dollars above $${spent.toFixed(2)}, the amount already spent.`;
+    },
+  });
+  return answer === undefined ? undefined : Number(answer.trim().replace(/^\$/, ''));
 }
 
 export async function control(service: WorkflowService, model: WorkflowModel, action: 'pause' | 'resume' | 'cancel' | 'rollback', arg: unknown): Promise<void> {

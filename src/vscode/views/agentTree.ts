@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AgentSummary, WorkflowSummary } from '../../protocol/webview';
 import type { WorkflowModel } from '../workflowModel';
+import { formatUsd as usd } from '../../core/cost/money';
 
 type Node = { kind: 'workflow'; workflow: WorkflowSummary } | { kind: 'agent'; workflow: WorkflowSummary; agent: AgentSummary };
 
@@ -23,7 +24,6 @@ const agentIcons: Record<AgentSummary['status'], [string, string?]> = {
 };
 
 const icon = ([id, color]: [string, string?]) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** The agent monitor (`baton.agents`): workflows, and under each its agents. */
 export class AgentTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {

@@ -1,4 +1,5 @@
 import type { WorkflowSummary } from '../../protocol/webview';
+import { formatUsd as usd } from '../../core/cost/money';
 
 export interface StatusBarLook {
   text: string;
@@ -7,7 +8,6 @@ export interface StatusBarLook {
   colour?: 'warning' | 'error';
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /**
  * What the status bar item says about the workflows: spent against budget and the agents at work.
