@@ -60,7 +60,8 @@ export function estimateCost(input: EstimateInput): CostEstimate {
   const unpriced = new Set<string>();
   const usdOf = (model: string, prompt: number, completion: number): number => {
     (input.pricing.priceOf(model).known ? priced : unpriced).add(model);
-    return input.pricing.usd(model, prompt, completion);
+    // Priced uncached: what a provider will cache is not known before the run, so this is the upper figure.
+    return input.pricing.usd(model, { promptTokens: prompt, completionTokens: completion });
   };
   const tally = (shape: Shape) => {
     let usd = 0;

@@ -162,7 +162,7 @@ export class ModelGateway {
     const estimated = !usage;
     const promptTokens = usage?.input_tokens ?? countTokens(prompt.map(textOf).join('\n'));
     const completionTokens = usage?.output_tokens ?? countTokens(textOf(reply) + JSON.stringify(reply.tool_calls ?? []));
-    const usd = this.options.pricing.usd(model, promptTokens, completionTokens);
+    const usd = this.options.pricing.usd(model, { promptTokens, completionTokens });
     const totalUsd = this.spentUsd(ctx.workflowId) + usd;
     this.spent.set(ctx.workflowId, totalUsd);
     if (ctx.taskId) {
