@@ -101,7 +101,7 @@ export async function openEngine(repoDir: string, given: EngineSettings, adjust?
     },
     allowCommands: settings.allowCommands ?? [],
     approveCommand: settings.approveCommand,
-    pricing: await Pricing.load(settings.pricing),
+    pricing: await Pricing.load(settings.pricing, { baseUrl: settings.endpoint.baseUrl }),
     resilience: { fallbackModels: settings.fallbackModels },
     memory: new SqliteMemory(db),
     checkCommand: settings.checkCommand,

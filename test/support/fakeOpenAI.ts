@@ -17,15 +17,21 @@ export type ToolCallReply =
   /** Arguments sent verbatim, for arguments that are not valid JSON. */
   | { readonly name: string; readonly rawArguments: string; readonly id?: string };
 
+/** What a reply's usage adds to the counts the server estimates. */
+export interface ReplyUsage {
+  /** Sent as usage.prompt_tokens_details.cached_tokens (capped at the prompt's tokens), streamed or not. */
+  readonly cachedPromptTokens?: number;
+}
+
 export type Reply =
-  | { readonly text: string }
-  | { readonly toolCalls: readonly ToolCallReply[]; readonly text?: string }
+  | ({ readonly text: string } & ReplyUsage)
+  | ({ readonly toolCalls: readonly ToolCallReply[]; readonly text?: string } & ReplyUsage)
   /**
    * Structured output: the JSON becomes the message content when the request asks for a response_format, and
    * the arguments of the forced function when it forces one (withStructuredOutput's two methods), so one rule
    * serves both.
    */
-  | { readonly json: unknown }
+  | ({ readonly json: unknown } & ReplyUsage)
   | { readonly fault: Fault };
 
 export type ReplyFunction = (request: ChatRequest) => Reply | Promise<Reply>;
@@ -302,6 +308,11 @@ export class FakeOpenAI {
   }
 
   private turnFor(reply: Exclude<Reply, { fault: Fault }>, request: ChatRequest): AssistantTurn {
+    const turn = this.contentFor(reply, request);
+    return reply.cachedPromptTokens === undefined ? turn : { ...turn, cachedPromptTokens: reply.cachedPromptTokens };
+  }
+
+  private contentFor(reply: Exclude<Reply, { fault: Fault }>, request: ChatRequest): AssistantTurn {
     const callId = (): string => this.toolCallId();
     if ('json' in reply) {
       const json = JSON.stringify(reply.json);

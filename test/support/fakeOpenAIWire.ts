@@ -123,6 +123,8 @@ export interface ToolCallOut {
 export interface AssistantTurn {
   readonly content: string | null;
   readonly toolCalls: readonly ToolCallOut[];
+  /** Reported as usage.prompt_tokens_details.cached_tokens, at most the prompt's tokens as OpenAI does. */
+  readonly cachedPromptTokens?: number;
 }
 
 export interface ReplyMeta {
@@ -135,6 +137,7 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 type FinishReason = 'stop' | 'tool_calls';
@@ -203,7 +206,9 @@ export function usageFor(request: ChatRequest, turn: AssistantTurn): Usage {
   const completion = estimateTokens(
     (turn.content ?? '') + turn.toolCalls.map((call) => call.name + call.arguments).join(''),
   );
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (turn.cachedPromptTokens !== undefined) usage.prompt_tokens_details = { cached_tokens: Math.min(turn.cachedPromptTokens, prompt) };
+  return usage;
 }
 
 function finishReason(turn: AssistantTurn): FinishReason {

@@ -84,6 +84,19 @@ describe('fakeOpenAI', () => {
       assert.deepEqual(request?.body.stream_options, { include_usage: true });
     });
 
+    it('reports cached prompt tokens as prompt_tokens_details.cached_tokens, streamed or not, capped at the prompt', async () => {
+      const prompt = 'Review this file: ' + 'const a = 1;\n'.repeat(400);
+      const server = await serve({ rules: [{ match: { lastUserIncludes: 'tiny' }, reply: { text: 'ok', cachedPromptTokens: 1024 } }, { reply: { text: 'Looks fine.', cachedPromptTokens: 1024 } }] });
+      const whole = await chat(server).invoke(prompt);
+      const { message: streamed } = await collect(await chat(server).stream(prompt));
+      for (const message of [whole, streamed]) {
+        assert.equal(message.usage_metadata?.input_tokens, estimateTokens(prompt));
+        assert.equal(message.usage_metadata?.input_token_details?.cache_read, 1024);
+      }
+      const raw = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'tiny' }] }) });
+      assert.deepEqual(prop(await raw.json(), 'usage'), { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, prompt_tokens_details: { cached_tokens: 1 } });
+    });
+
     it('lists its models like /v1/models does', async () => {
       const server = await serve({ models: ['gpt-4o-mini', 'local-llama'] });
       const response = await fetch(`${server.baseUrl}/models`, { headers: { authorization: 'Bearer test-key' } });

@@ -3,6 +3,7 @@ import { definitionOf, toolsFor } from '../agents/tools/registry';
 import type { AgentConfig, TeamConfig } from '../config/teamSchema';
 import { agentSystemPrompt, analyzePrompt, reflectPrompt, routePrompt } from '../graph/prompts';
 import type { Pricing } from './pricing';
+import { formatUsd } from './money';
 
 export interface CostEstimate {
   /** The likely cost in US dollars, with a low and a high end. */
@@ -60,7 +61,8 @@ export function estimateCost(input: EstimateInput): CostEstimate {
   const unpriced = new Set<string>();
   const usdOf = (model: string, prompt: number, completion: number): number => {
     (input.pricing.priceOf(model).known ? priced : unpriced).add(model);
-    return input.pricing.usd(model, prompt, completion);
+    // Priced uncached: what a provider will cache is not known before the run, so this is the upper figure.
+    return input.pricing.usd(model, { promptTokens: prompt, completionTokens: completion });
   };
   const tally = (shape: Shape) => {
     let usd = 0;
@@ -112,13 +114,12 @@ export function estimateCost(input: EstimateInput): CostEstimate {
 
 /** "estimated $0.42 (range $0.30–0.65), budget $2.00", or why there is no dollar figure. */
 export function describeEstimate(e: CostEstimate, budgetUsd: number): string {
-  const money = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
   const tokensText = `${Math.round((e.promptTokens + e.completionTokens) / 1000)}k tokens`;
   if (!e.priced && e.usd === 0) {
-    return `estimated ${tokensText}; no price is known for ${e.unpricedModels.join(', ')} (set baton.model.pricing, or 0 for a local model), budget ${money(budgetUsd)}`;
+    return `estimated ${tokensText}; no price is known for ${e.unpricedModels.join(', ')} (set baton.model.pricing, or 0 for a local model), budget ${formatUsd(budgetUsd)}`;
   }
   const basis = e.basis === 'history' ? `, from ${e.pastRuns} earlier workflows` : '';
-  return `estimated ${money(e.usd)} (range ${money(e.lowUsd)}–${money(e.highUsd)}, ${tokensText}${basis}), budget ${money(budgetUsd)}`;
+  return `estimated ${formatUsd(e.usd)} (range ${formatUsd(e.lowUsd)}–${formatUsd(e.highUsd)}, ${tokensText}${basis}), budget ${formatUsd(budgetUsd)}`;
 }
 
 function tokens(text: string): number {

@@ -4,6 +4,8 @@ export interface CostLine {
   usd: number;
   calls: number;
   promptTokens: number;
+  /** Of `promptTokens`, those the provider read from its cache. */
+  cachedPromptTokens: number;
   completionTokens: number;
   /** Of `usd`, what was counted locally because the API reported no usage (a cut stream). */
   estimatedUsd: number;
@@ -19,7 +21,7 @@ export interface CostRollUp {
   bySubWorkflow: Record<string, CostLine>;
 }
 
-const empty = (): CostLine => ({ usd: 0, calls: 0, promptTokens: 0, completionTokens: 0, estimatedUsd: 0 });
+const empty = (): CostLine => ({ usd: 0, calls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, estimatedUsd: 0 });
 
 /**
  * Rolls the cost.recorded events of one workflow up per agent, task, model and sub-workflow. A task
@@ -34,7 +36,7 @@ export function rollUpCosts(events: readonly BatonEvent[]): CostRollUp {
   const add = (table: Record<string, CostLine>, key: string, d: CostLine) => accumulate((table[key] ??= empty()), d);
   for (const e of events) {
     if (e.type !== 'cost.recorded') continue;
-    const d: CostLine = { usd: e.data.usd, calls: 1, promptTokens: e.data.promptTokens, completionTokens: e.data.completionTokens, estimatedUsd: e.data.estimated ? e.data.usd : 0 };
+    const d: CostLine = { usd: e.data.usd, calls: 1, promptTokens: e.data.promptTokens, cachedPromptTokens: e.data.cachedPromptTokens ?? 0, completionTokens: e.data.completionTokens, estimatedUsd: e.data.estimated ? e.data.usd : 0 };
     accumulate(out.total, d);
     add(out.byAgent, e.agent ?? 'orchestrator', d);
     add(out.byModel, e.data.model, d);
@@ -55,6 +57,7 @@ function accumulate(line: CostLine, d: CostLine): void {
   line.usd += d.usd;
   line.calls += d.calls;
   line.promptTokens += d.promptTokens;
+  line.cachedPromptTokens += d.cachedPromptTokens;
   line.completionTokens += d.completionTokens;
   line.estimatedUsd += d.estimatedUsd;
 }

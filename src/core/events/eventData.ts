@@ -169,6 +169,8 @@ export const approvalResolved = z.object({
 export const costRecorded = z.object({
   model: z.string().min(1),
   promptTokens: count,
+  /** Of promptTokens, those the provider read from its cache (priced at the cache-read price); absent when none. */
+  cachedPromptTokens: count.optional(),
   completionTokens: count,
   usd,
   /** Counted locally because the provider sent no usage (e.g. a cut stream). */

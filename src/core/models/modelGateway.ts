@@ -173,7 +173,9 @@ export class ModelGateway {
     const estimated = !usage;
     const promptTokens = usage?.input_tokens ?? countTokens(prompt.map(textOf).join('\n'));
     const completionTokens = usage?.output_tokens ?? countTokens(textOf(reply) + JSON.stringify(reply.tool_calls ?? []));
-    const usd = this.options.pricing.usd(model, promptTokens, completionTokens);
+    // Prompt tokens the provider served from its cache (OpenAI's prompt_tokens_details.cached_tokens), billed lower.
+    const cachedPromptTokens = Math.min(usage?.input_token_details?.cache_read ?? 0, promptTokens);
+    const usd = this.options.pricing.usd(model, { promptTokens, cachedPromptTokens, completionTokens });
     const totalUsd = this.spentUsd(ctx.workflowId) + usd;
     this.spent.set(ctx.workflowId, totalUsd);
     const tokensBefore = this.spentTokens(ctx.workflowId);
@@ -183,7 +185,7 @@ export class ModelGateway {
       byTask.set(ctx.taskId, (byTask.get(ctx.taskId) ?? 0) + usd);
       this.spentByTask.set(ctx.workflowId, byTask);
     }
-    this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
+    this.options.bus.emit(ctx.workflowId, 'cost.recorded', { model, promptTokens, ...(cachedPromptTokens ? { cachedPromptTokens } : {}), completionTokens, usd, estimated, taskId: ctx.taskId, totalUsd }, ctx.agentId);
     this.watchBudget(ctx.workflowId, totalUsd - usd, totalUsd, tokensBefore, this.spentTokens(ctx.workflowId));
   }
 
