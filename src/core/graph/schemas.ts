@@ -35,6 +35,25 @@ export const planSchema = z.object({
 });
 export type Plan = z.infer<typeof planSchema>;
 
+const plansByWords = new Map<string, typeof planSchema>();
+
+/**
+ * The plan schema for a team: the model is shown the team's capability words as an enum, so it names them
+ * as the team does. Validation still takes any word (the vocabulary maps "implementation" to implement, and a
+ * word it cannot map is kept, not refused), so a model or server that ignores the enum loses nothing.
+ */
+export function planSchemaFor(capabilityWords: readonly string[]): typeof planSchema {
+  const key = capabilityWords.join('\n');
+  let schema = plansByWords.get(key);
+  if (!schema) {
+    const word = capabilityWords.length ? z.string().min(1).meta({ enum: [...capabilityWords] }) : z.string().min(1);
+    const capabilities = z.array(word).min(1).describe(`Capabilities needed, in the team's words${capabilityWords.length ? `: ${capabilityWords.join(', ')}` : ''}`);
+    schema = planSchema.extend({ tasks: z.array(plannedTaskSchema.extend({ capabilities })).min(1).max(40) });
+    plansByWords.set(key, schema);
+  }
+  return schema;
+}
+
 export const routingSchema = z.object({
   assignments: z.array(z.object({
     taskId: z.string(),

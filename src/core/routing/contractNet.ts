@@ -1,4 +1,5 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { capabilityOverlap } from '../config/capabilities';
 import type { AgentConfig } from '../config/teamSchema';
 import { BatonError, errorMessage } from '../errors';
 import { successRate, taskKindOf } from '../learningMemory';
@@ -42,8 +43,7 @@ export async function routeByBids(gateway: ModelGateway, call: CallContext, task
   const assignments: Record<string, Assignment> = {};
   const allBids: Record<string, ScoredBid[]> = {};
   for (const task of tasks) {
-    const needs = task.capabilities.map((c) => c.toLowerCase());
-    const bidders = team.filter((a) => a.capabilities.some((c) => needs.includes(c)));
+    const bidders = team.filter((a) => capabilityOverlap(task.capabilities, a) > 0);
     const candidates = bidders.length ? bidders : team;
     const kind = taskKindOf(task);
     const settled = await Promise.allSettled(candidates.map(async (agent) => {
