@@ -38,10 +38,12 @@ export const taskRouted = z.object({
   taskId: id,
   agentId: id,
   rationale: z.string(),
+  // 'capability-match': the model's routing was still invalid after its repairs, so Baton gave the task to the
+  // agent whose capabilities match it best (the rationale says why the model's routing was set aside).
   // 'fallback': the first agent failed and its configured fallback takes over; 'subscription': event-driven mode.
   // 'integration': a fix task for the agent whose branch breaks the project's check; 'user': the user
   // asked this agent to resolve a conflict (a quick fix on a conflict diagnostic).
-  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription', 'integration', 'user']),
+  strategy: z.enum(['llm', 'contract-net', 'capability-match', 'fallback', 'subscription', 'integration', 'user']),
   confidence: confidence.optional(),
   bids: z.array(z.object({ agentId: id, score: z.number(), note: z.string().optional() })).optional(),
 });

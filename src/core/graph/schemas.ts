@@ -64,6 +64,16 @@ export const routingSchema = z.object({
 });
 export type Routing = z.infer<typeof routingSchema>;
 
+/** The routing schema with the task and agent ids offered as enums; any string still validates, and is checked with a reason. */
+export function routingSchemaFor(taskIds: readonly string[], agentIds: readonly string[]): typeof routingSchema {
+  return z.object({
+    assignments: z.array(routingSchema.shape.assignments.element.extend({
+      taskId: z.string().meta({ enum: [...taskIds] }),
+      agentId: z.string().meta({ enum: [...agentIds] }),
+    })),
+  });
+}
+
 export const bidSchema = z.object({
   fit: z.number().min(0).max(1).describe('How well this task matches your role and capabilities'),
   expectedSteps: z.number().int().min(1).max(100).describe('Tool-calling steps you expect to need'),
