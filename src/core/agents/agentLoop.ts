@@ -6,8 +6,10 @@ import { BatonError } from '../errors';
 import type { EventBus } from '../events/eventBus';
 import type { CallContext, ModelGateway, ToolDefinition } from '../models/modelGateway';
 import { textOf } from '../models/modelGateway';
-import { handoffSchema } from './tools/handoff';
+import { finishTool } from './tools/finish';
+import { handoffSchema, handoffTool } from './tools/handoff';
 import { definitionsFor, runTool, toolsFor } from './tools/registry';
+import { prepareArguments } from './tools/toolArguments';
 import type { AgentTool, ToolContext } from './tools/toolTypes';
 
 export interface HandoffRequest {
@@ -108,7 +110,8 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     for (const c of calls) {
       const id = c.id ?? `${c.name}-${step}`;
       if (c.name === 'finish') {
-        const parsed = z.object({ summary: z.string(), confidence: z.number().min(0).max(1) }).safeParse(c.args);
+        const prepared = prepareArguments(finishTool, c.args);
+        const parsed = z.object({ summary: z.string(), confidence: z.number().min(0).max(1) }).safeParse(prepared.ok ? prepared.args : undefined);
         if (parsed.success) {
           bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: id, tool: 'finish', args: `confidence=${parsed.data.confidence}`, ok: true }, agent.id);
           return { finished: true, summary: parsed.data.summary, confidence: parsed.data.confidence, steps: step, changedFiles: [...changed], handoffs };
@@ -122,7 +125,8 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
       if (result.ok) {
         for (const f of result.changedFiles ?? []) changed.add(f);
         if (c.name === 'handoff') {
-          const h = handoffSchema.parse(c.args);
+          const prepared = prepareArguments(handoffTool, c.args);
+          const h = handoffSchema.parse(prepared.ok ? prepared.args : c.args);
           handoffs.push({ ...h, urgency: h.urgency ?? 'normal', artifacts: h.artifacts ?? [] });
         }
       }
