@@ -21,7 +21,13 @@ export interface HandoffRequest {
 }
 
 export interface AgentOutcome {
+  /** The agent called finish. */
   finished: boolean;
+  /**
+   * How the run ended: `finish` called; `no-finish`, replies without a tool call even after the reminder (the
+   * summary is its last words, the confidence 0: it never reported one); `max-steps`, out of steps.
+   */
+  end: 'finish' | 'no-finish' | 'max-steps';
   summary: string;
   confidence: number;
   steps: number;
@@ -43,9 +49,12 @@ export interface AgentRun {
   timeoutMs: number;
 }
 
-/** The agent stopped without finishing: out of time or out of steps. Its fallback may take over. */
+/**
+ * The agent stopped without finishing: out of time or steps, stuck repeating one tool call (`loop`), or done
+ * talking without calling finish or changing anything (`no-finish`). Its fallback may take over.
+ */
 export class AgentStopped extends BatonError {
-  constructor(message: string, fix: string, readonly reason: 'timeout' | 'max-steps') {
+  constructor(message: string, fix: string, readonly reason: 'timeout' | 'max-steps' | 'loop' | 'no-finish') {
     super(message, fix, 'model');
     this.name = 'AgentStopped';
   }
@@ -57,10 +66,14 @@ function summarizeArgs(args: Record<string, unknown>): string {
   return (shown.join(' ') || Object.keys(args).join(',')).slice(0, 200);
 }
 
+/** The same call with the same result this many times in a row is a loop: the model is told once, then stopped. */
+const loopAfter = 3;
+
 /**
  * The agent's tool-calling loop: the model asks for tools, Baton runs them confined to the
  * agent's worktree, until the agent calls finish, runs out of steps, or time. Malformed tool
- * calls are answered with the parse error so the model can repair them.
+ * calls are answered with the parse error so the model can repair them. A reply without a tool call (prose, or
+ * nothing at all) gets one reminder; a model repeating one call gets one warning, then is stopped.
  */
 export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   const { agent, call, bus } = run;
@@ -77,6 +90,14 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   const changed = new Set<string>();
   const handoffs: HandoffRequest[] = [];
   let nudged = false;
+  let repeats = { key: '', result: '', count: 0 };
+  let warned = false;
+  /** Counts a call and its result; true when it is the same as the ones before it, `loopAfter` times or more. */
+  const looping = (name: string, args: string, result: string): boolean => {
+    const key = `${name}\u0000${args}`;
+    repeats = key === repeats.key && result === repeats.result ? { ...repeats, count: repeats.count + 1 } : { key, result, count: 1 };
+    return repeats.count >= loopAfter;
+  };
   const outOfTime = () => new AgentStopped(`${agent.id} ran out of time after ${run.timeoutMs / 1000} s on ${call.taskId}.`, 'Raise limits.timeoutSeconds in .baton/agents.yaml or split the task.', 'timeout');
   for (let step = 1; step <= run.maxSteps; step++) {
     if (timeout.aborted) throw outOfTime();
@@ -95,15 +116,21 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     // Every tool result must answer a call of the assistant message before it, or the next request is
     // refused: malformed calls stay in the history with empty arguments (the error quotes what was sent).
     messages.push(invalid.length ? new AIMessage({ content: reply.content, tool_calls: [...calls, ...invalid.map((bad) => ({ id: bad.id, name: bad.name ?? 'unknown', args: {}, type: 'tool_call' as const }))] }) : reply);
+    let loop = false;
     for (const bad of invalid) {
+      const error = `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}): ${String(bad.args ?? '').slice(0, 200)}. Send the call again with valid JSON arguments.`;
       bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: bad.id, tool: bad.name ?? 'unknown', args: '(malformed)', ok: false, error: bad.error ?? 'arguments were not valid JSON' }, agent.id);
-      messages.push(new ToolMessage({ tool_call_id: bad.id, content: `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}): ${String(bad.args ?? '').slice(0, 200)}. Send the call again with valid JSON arguments.` }));
+      messages.push(new ToolMessage({ tool_call_id: bad.id, content: error }));
+      loop = looping(bad.name ?? 'unknown', String(bad.args ?? ''), error) || loop;
     }
     if (calls.length === 0 && invalid.length === 0) {
-      // A model that answers in prose instead of calling finish gets one reminder.
-      if (nudged) return { finished: true, summary: text || 'Finished without a summary.', confidence: 0.5, steps: step, changedFiles: [...changed], handoffs };
+      // Prose or an empty reply instead of a tool call gets one reminder; after it, the run ends here, and whether
+      // that is work done is for the task to judge (runTask): it never said so, nor how sure it is.
+      if (nudged) return { finished: false, end: 'no-finish', summary: text, confidence: 0, steps: step, changedFiles: [...changed], handoffs };
       nudged = true;
-      messages.push(new HumanMessage('Continue with the tools, and call finish with a summary and your confidence when you are done.'));
+      messages.push(new HumanMessage(text
+        ? 'Continue with the tools, and call finish with a summary and your confidence when you are done.'
+        : 'Your reply was empty. Do your task with the tools, and call finish with a summary and your confidence when you are done.'));
       continue;
     }
     if (run.ready) await run.ready;
@@ -114,7 +141,7 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
         const parsed = z.object({ summary: z.string(), confidence: z.number().min(0).max(1) }).safeParse(prepared.ok ? prepared.args : undefined);
         if (parsed.success) {
           bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: id, tool: 'finish', args: `confidence=${parsed.data.confidence}`, ok: true }, agent.id);
-          return { finished: true, summary: parsed.data.summary, confidence: parsed.data.confidence, steps: step, changedFiles: [...changed], handoffs };
+          return { finished: true, end: 'finish', summary: parsed.data.summary, confidence: parsed.data.confidence, steps: step, changedFiles: [...changed], handoffs };
         }
       }
       const tool = tools.find((t) => t.name === c.name);
@@ -134,8 +161,19 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
         taskId: call.taskId, callId: id, tool: c.name, args: summarizeArgs(c.args), ok: result.ok,
         error: result.ok ? undefined : result.error.slice(0, 500), durationMs: Math.round(performance.now() - started),
       }, agent.id);
-      messages.push(new ToolMessage({ tool_call_id: id, content: result.ok ? result.output : `Error: ${result.error}` }));
+      const content = result.ok ? result.output : `Error: ${result.error}`;
+      messages.push(new ToolMessage({ tool_call_id: id, content }));
+      loop = looping(c.name, JSON.stringify(c.args ?? {}), content) || loop;
     }
+    if (!loop) continue;
+    const [name] = repeats.key.split('\u0000');
+    if (warned) {
+      throw new AgentStopped(`${agent.id} was stopped on ${call.taskId}: it called ${name} with the same arguments ${repeats.count} times in a row, getting the same result each time, and went on after being told.`,
+        'The model is stuck in a loop: give this agent a stronger model (model: in .baton/agents.yaml, or baton.model.name), or split the task.', 'loop');
+    }
+    warned = true;
+    bus.emit(call.workflowId, 'agent.message', { taskId: call.taskId, role: 'system', content: `${agent.id} repeated the same ${name} call ${repeats.count} times; it was told to stop repeating it.` }, agent.id);
+    messages.push(new HumanMessage(`You have called ${name} with the same arguments ${repeats.count} times in a row and got the same result each time: repeating it will not change anything. Do something different, or call finish with what you have and what is left. If you repeat it again, you will be stopped.`));
   }
-  return { finished: false, summary: `Stopped after ${run.maxSteps} steps without finishing.`, confidence: 0, steps: run.maxSteps, changedFiles: [...changed], handoffs };
+  return { finished: false, end: 'max-steps', summary: `Stopped after ${run.maxSteps} steps without finishing.`, confidence: 0, steps: run.maxSteps, changedFiles: [...changed], handoffs };
 }

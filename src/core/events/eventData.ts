@@ -104,7 +104,9 @@ export const agentFinished = z.object({
 export const agentFailed = z.object({
   taskId: id,
   error: z.string().min(1),
-  kind: z.enum(['timeout', 'max-steps', 'model', 'tool', 'budget', 'cancelled', 'crash']),
+  // 'loop': it repeated one tool call with the same result after being told; 'no-finish': it stopped talking to
+  // the tools without calling finish and with nothing to show.
+  kind: z.enum(['timeout', 'max-steps', 'loop', 'no-finish', 'model', 'tool', 'budget', 'cancelled', 'crash']),
   retryable: z.boolean(),
   /** The agent is optional in the team: the workflow goes on without it. */
   optional: z.boolean().default(false),
