@@ -107,6 +107,23 @@ describe('model conformance: agents', () => {
     assert.equal(second.status, 'completed', JSON.stringify(second));
   });
 
+  it('a read-only agent that reports in prose instead of finish: its report goes to a person, who decides', async () => {
+    const audit = { rationale: 'audit', tasks: [{ ...plan.tasks[0]!, capabilities: ['security audit'], files: [] }] };
+    server = await startFakeOpenAI({ fallback: scriptedTeam(audit, { assignments: [{ taskId: 't1', agentId: 'security', rationale: 'audits', confidence: 0.9 }] }, {}, undefined, {
+      first: (req) => (agentOf(req) === 'security' ? { text: 'I found no leaked secrets in the change.' } : undefined),
+    }) });
+    const h = await makeEngine(makeRepo(), server);
+    const id = await h.engine.start('audit a');
+    const first = await h.engine.run(id);
+    assert.ok(first.status === 'waiting', JSON.stringify(first));
+    assert.match(first.approvals[0]!.reason, /^Task t1 ended without calling finish/);
+    assert.equal(h.of('agent.finished')[0]?.data.summary, '(Ended without calling finish.) I found no leaked secrets in the change.');
+    await h.engine.decide(id, first.approvals[0]!.approvalId, 'reject', 'not a real audit');
+    const second = await h.engine.run(id);
+    assert.equal(second.status, 'completed', JSON.stringify(second));
+    assert.equal(h.of('workflow.completed')[0]?.data.tasksCompleted, 0, 'the rejected report is not counted as done');
+  });
+
   it('a write with an argument it would ignore is refused, and the model\'s repaired call keeps the file right', async () => {
     const coder: AgentScript = {
       work: () => [{ name: 'write_file', args: { path: 'src/a.ts', content: 'two\n', append: true } }],
