@@ -92,11 +92,10 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
   let nudged = false;
   let repeats = { key: '', result: '', count: 0 };
   let warned = false;
-  /** Counts a call and its result; true when it is the same as the ones before it, `loopAfter` times or more. */
-  const looping = (name: string, args: string, result: string): boolean => {
+  /** Counts a call and its result: how many times in a row the same call got the same result. */
+  const track = (name: string, args: string, result: string): void => {
     const key = `${name}\u0000${args}`;
     repeats = key === repeats.key && result === repeats.result ? { ...repeats, count: repeats.count + 1 } : { key, result, count: 1 };
-    return repeats.count >= loopAfter;
   };
   const outOfTime = () => new AgentStopped(`${agent.id} ran out of time after ${run.timeoutMs / 1000} s on ${call.taskId}.`, 'Raise limits.timeoutSeconds in .baton/agents.yaml or split the task.', 'timeout');
   for (let step = 1; step <= run.maxSteps; step++) {
@@ -116,12 +115,11 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
     // Every tool result must answer a call of the assistant message before it, or the next request is
     // refused: malformed calls stay in the history with empty arguments (the error quotes what was sent).
     messages.push(invalid.length ? new AIMessage({ content: reply.content, tool_calls: [...calls, ...invalid.map((bad) => ({ id: bad.id, name: bad.name ?? 'unknown', args: {}, type: 'tool_call' as const }))] }) : reply);
-    let loop = false;
     for (const bad of invalid) {
       const error = `Error: the arguments of ${bad.name ?? 'this call'} were not valid JSON (${bad.error ?? 'parse error'}): ${String(bad.args ?? '').slice(0, 200)}. Send the call again with valid JSON arguments.`;
       bus.emit(call.workflowId, 'agent.tool_call', { taskId: call.taskId, callId: bad.id, tool: bad.name ?? 'unknown', args: '(malformed)', ok: false, error: bad.error ?? 'arguments were not valid JSON' }, agent.id);
       messages.push(new ToolMessage({ tool_call_id: bad.id, content: error }));
-      loop = looping(bad.name ?? 'unknown', String(bad.args ?? ''), error) || loop;
+      track(bad.name ?? 'unknown', String(bad.args ?? ''), error);
     }
     if (calls.length === 0 && invalid.length === 0) {
       // Prose or an empty reply instead of a tool call gets one reminder; after it, the run ends here, and whether
@@ -163,9 +161,9 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
       }, agent.id);
       const content = result.ok ? result.output : `Error: ${result.error}`;
       messages.push(new ToolMessage({ tool_call_id: id, content }));
-      loop = looping(c.name, JSON.stringify(c.args ?? {}), content) || loop;
+      track(c.name, JSON.stringify(c.args ?? {}), content);
     }
-    if (!loop) continue;
+    if (repeats.count < loopAfter) continue;
     const [name] = repeats.key.split('\u0000');
     if (warned) {
       throw new AgentStopped(`${agent.id} was stopped on ${call.taskId}: it called ${name} with the same arguments ${repeats.count} times in a row, getting the same result each time, and went on after being told.`,

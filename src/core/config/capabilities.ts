@@ -1,9 +1,9 @@
 import type { AgentConfig } from './teamSchema';
 
 // Capabilities are free words: the team's (agents.yaml or the built-in team) and the planner's. Models word
-// them their own way ("implementation", "unit tests", "Code Review"), so words are compared by keys: case,
-// punctuation, plurals, -ing/-ation/-er endings and a few synonyms set aside. A word no rule maps is its own key,
-// so a team's custom words still match themselves.
+// them their own way ("implementation", "unit tests", "Code Review"), so words are compared by keys that set
+// case, punctuation, plurals and -ing/-ation/-er endings aside, with a small table of synonyms. A word no rule
+// maps is its own key, so a team's custom words still match themselves.
 
 /** Whole words or phrases that mean one of the usual capabilities. */
 const synonyms: Readonly<Record<string, string>> = {
