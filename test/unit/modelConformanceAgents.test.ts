@@ -38,7 +38,7 @@ describe('model conformance: agents', () => {
       const end = await h.engine.run(id);
       assert.equal(end.status, 'completed', JSON.stringify(end));
       assert.equal(fileOn(repo, `baton/${id}/coder`, 'src/a.ts'), 'export const a = 2;');
-      assert.deepEqual(h.of('agent.tool_call').map((e) => [e.data.tool, e.data.ok]), [['write_file', true], ['edit_file', true], ['finish', true]]);
+      assert.deepEqual(h.of('agent.tool_call').map((e) => [e.data.tool, e.data.args, e.data.ok]), [['write_file', 'path=src/a.ts', true], ['edit_file', 'path=src/a.ts', true], ['finish', 'confidence=0.9', true]]);
       const told = allText(coderTurns(server)[1]!);
       assert.match(told, /\[Note: "file_path" was taken as "path"; "contents" was taken as "content"\. write_file takes \{"path": \.\.\., "content": \.\.\.\}\]/);
       assert.match(told, /"old_string" was taken as "old"; "new_string" was taken as "new"/);

@@ -155,8 +155,10 @@ export async function runAgent(run: AgentRun): Promise<AgentOutcome> {
           handoffs.push({ ...h, urgency: h.urgency ?? 'normal', artifacts: h.artifacts ?? [] });
         }
       }
+      // Shown under the tool's own names, so a call made with file_path still reads path=... to the user.
+      const named = tool ? prepareArguments(tool, c.args) : undefined;
       bus.emit(call.workflowId, 'agent.tool_call', {
-        taskId: call.taskId, callId: id, tool: c.name, args: summarizeArgs(c.args), ok: result.ok,
+        taskId: call.taskId, callId: id, tool: c.name, args: summarizeArgs(named?.ok ? (named.args as Record<string, unknown>) : c.args), ok: result.ok,
         error: result.ok ? undefined : result.error.slice(0, 500), durationMs: Math.round(performance.now() - started),
       }, agent.id);
       const content = result.ok ? result.output : `Error: ${result.error}`;

@@ -91,6 +91,7 @@ function unwrapped(value: unknown): unknown[] {
       // A function call written out with arguments that are not JSON: nothing to unwrap.
     }
   } else if (typeof args === 'object' && args !== null) inner.push(args);
-  if (entries.length === 1 && typeof entries[0]![1] === 'object' && entries[0]![1] !== null) inner.push(entries[0]![1]);
+  const only = entries.length === 1 ? entries[0]![1] : undefined;
+  if (typeof only === 'object' && only !== null && !Array.isArray(only)) inner.push(only);
   return inner;
 }

@@ -4,8 +4,8 @@ import type { AgentTool, ToolResult } from './toolTypes';
 // Models misname arguments: `file_path` or `filename` for `path`, `contents` for `content`, `old_string` for `old`,
 // `cmd` for `command`. A name that can only mean one of the tool's arguments is taken as that argument, and the
 // model is told the right name in the result; anything that could be read two ways is refused with the names
-// the tool takes. A tool that changes something refuses arguments it does not know (an `append: true` it would
-// silently ignore could make it write the wrong thing); a read-only one ignores them and says so.
+// the tool takes. A tool that writes, runs or hands work over refuses arguments it does not know (an `append: true`
+// it would silently ignore could make it write the wrong thing); a read-only one ignores them and says so.
 
 /** What models call a file's path; spelled as `argumentKey` leaves it (lowercase, no `_` or `-`). */
 export const pathAliases = ['filepath', 'filename', 'file', 'pathname', 'targetfile', 'targetpath', 'relativepath'] as const;
