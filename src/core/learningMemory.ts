@@ -1,3 +1,4 @@
+import { capabilityKey } from './config/capabilities';
 import type { PlannedTask } from './graph/schemas';
 import type { Assignment, TaskResult } from './graph/state';
 
@@ -52,8 +53,10 @@ export interface LearningMemory {
   learn(workflowId: string, learning: WorkflowLearning): Promise<void>;
 }
 
+/** A task's kind is its first capability's key, so "testing" and "tests" count as one kind: test. */
 export function taskKindOf(task: Pick<PlannedTask, 'capabilities'>): string {
-  return task.capabilities[0]?.toLowerCase() ?? 'general';
+  const first = task.capabilities[0];
+  return first ? capabilityKey(first) : 'general';
 }
 
 /**

@@ -42,10 +42,12 @@ export const taskRouted = z.object({
   taskId: id,
   agentId: id,
   rationale: z.string(),
+  // 'capability-match': the model's routing was still invalid after its repairs, so Baton gave the task to the
+  // agent whose capabilities match it best (the rationale says why the model's routing was set aside).
   // 'fallback': the first agent failed and its configured fallback takes over; 'subscription': event-driven mode.
   // 'integration': a fix task for the agent whose branch breaks the project's check; 'user': the user
   // asked this agent to resolve a conflict (a quick fix on a conflict diagnostic).
-  strategy: z.enum(['llm', 'contract-net', 'fallback', 'subscription', 'integration', 'user']),
+  strategy: z.enum(['llm', 'contract-net', 'capability-match', 'fallback', 'subscription', 'integration', 'user']),
   confidence: confidence.optional(),
   bids: z.array(z.object({ agentId: id, score: z.number(), note: z.string().optional() })).optional(),
 });
@@ -106,7 +108,9 @@ export const agentFinished = z.object({
 export const agentFailed = z.object({
   taskId: id,
   error: z.string().min(1),
-  kind: z.enum(['timeout', 'max-steps', 'model', 'tool', 'budget', 'cancelled', 'crash']),
+  // 'loop': it repeated one tool call with the same result after being told; 'no-finish': it stopped talking to
+  // the tools without calling finish and with nothing to show.
+  kind: z.enum(['timeout', 'max-steps', 'loop', 'no-finish', 'model', 'tool', 'budget', 'cancelled', 'crash']),
   retryable: z.boolean(),
   /** The agent is optional in the team: the workflow goes on without it. */
   optional: z.boolean().default(false),

@@ -1,3 +1,4 @@
+import { capabilityKey } from '../config/capabilities';
 import type { AgentConfig, TeamConfig } from '../config/teamSchema';
 import type { PlannedTask } from './schemas';
 import type { WorkflowStateType } from './state';
@@ -22,6 +23,6 @@ const planning = new Set(['plan', 'decompose']);
  * planning. A team of planners only keeps everyone rather than leave the epic with nobody.
  */
 export function subTeamOf(agents: AgentConfig[]): AgentConfig[] {
-  const workers = agents.filter((a) => !a.capabilities.some((c) => planning.has(c)));
+  const workers = agents.filter((a) => !a.capabilities.some((c) => planning.has(capabilityKey(c))));
   return workers.length ? workers : agents;
 }

@@ -1,3 +1,4 @@
+import { capabilityOverlap } from '../config/capabilities';
 import type { AgentConfig } from '../config/teamSchema';
 import type { PlannedTask } from './schemas';
 
@@ -83,25 +84,30 @@ export function serializeFileOverlaps(tasks: PlannedTask[]): { tasks: PlannedTas
   return { tasks: out, serialized };
 }
 
-/** Problems with an assignment of a task to an agent. */
+/**
+ * Problems with an assignment of a task to an agent. Capabilities are compared by meaning ("implementation" is
+ * implement, see config/capabilities.ts); a partial match is acceptable. An agent with none of them is a problem
+ * only when another agent has one: when nobody has, the model's reading of the roles is the best guide there is.
+ */
 export function assignmentProblems(task: PlannedTask, agentId: string, team: AgentConfig[]): string[] {
   const agent = team.find((a) => a.id === agentId);
   if (!agent) return [`task "${task.id}" was given to "${agentId}", who is not in the team (${team.map((a) => a.id).join(', ')})`];
-  const missing = task.capabilities.map((c) => c.toLowerCase()).filter((c) => !agent.capabilities.includes(c));
-  // A partial match is acceptable (capabilities are free text); none at all is not.
-  if (missing.length === task.capabilities.length && task.capabilities.length > 0) {
-    return [`"${agentId}" has none of the capabilities task "${task.id}" needs (${task.capabilities.join(', ')}); its capabilities are ${agent.capabilities.join(', ')}`];
-  }
-  return [];
+  if (!task.capabilities.length || capabilityOverlap(task.capabilities, agent) > 0) return [];
+  const able = team.filter((a) => capabilityOverlap(task.capabilities, a) > 0).map((a) => a.id);
+  if (!able.length) return [];
+  return [`"${agentId}" has none of the capabilities task "${task.id}" needs (${task.capabilities.join(', ')}); its capabilities are ${agent.capabilities.join(', ')}; ${able.join(', ')} ${able.length === 1 ? 'has' : 'have'} some`];
 }
 
-/** The agent whose capabilities cover the most of the task's, in team order on ties. */
-export function bestByCapabilities(task: PlannedTask, team: AgentConfig[]): AgentConfig | undefined {
+/**
+ * The agent whose capabilities cover the most of the task's; on a tie the one with fewer tasks in `load`, then
+ * the first in team order. Undefined when no agent has any of them.
+ */
+export function bestByCapabilities(task: PlannedTask, team: AgentConfig[], load: ReadonlyMap<string, number> = new Map()): AgentConfig | undefined {
   let best: AgentConfig | undefined;
   let bestScore = 0;
   for (const a of team) {
-    const score = task.capabilities.filter((c) => a.capabilities.includes(c.toLowerCase())).length;
-    if (score > bestScore) {
+    const score = capabilityOverlap(task.capabilities, a);
+    if (score > bestScore || (score === bestScore && best && score > 0 && (load.get(a.id) ?? 0) < (load.get(best.id) ?? 0))) {
       best = a;
       bestScore = score;
     }

@@ -25,6 +25,7 @@ export function analyzePrompt(task: string, team: AgentConfig[], lessons: string
       'Decompose the user\'s job into a small set of concrete tasks (usually 2 to 8). Each task is done by ONE agent on its own branch.',
       'Give tasks short slug ids (t1, t2...). List dependencies only where a task needs another\'s result; independent tasks run in parallel.',
       'Name the files each task will likely change. Mark risks: publicApi, schema, deployment, dependencies, largeChange.',
+      'Name the capabilities each task needs with the team\'s own words, listed below.',
       ...(scope.epics ? ['Mark a large task that needs several agents with epic: true: a sub-team will break it down again.'] : []),
       'Plan a review only through the team\'s reviewer; do not plan tasks for agents that are not in the team.',
       `The team: ${team.map((a) => `${a.id} (${a.role}; capabilities: ${a.capabilities.join(', ')})`).join('; ')}.`,

@@ -35,6 +35,25 @@ export const planSchema = z.object({
 });
 export type Plan = z.infer<typeof planSchema>;
 
+const plansByWords = new Map<string, typeof planSchema>();
+
+/**
+ * The plan schema for a team: the model is shown the team's capability words as an enum, so it names them
+ * as the team does. Validation still takes any word (the vocabulary maps "implementation" to implement, and a
+ * word it cannot map is kept, not refused), so a model or server that ignores the enum loses nothing.
+ */
+export function planSchemaFor(capabilityWords: readonly string[]): typeof planSchema {
+  const key = capabilityWords.join('\n');
+  let schema = plansByWords.get(key);
+  if (!schema) {
+    const word = capabilityWords.length ? z.string().min(1).meta({ enum: [...capabilityWords] }) : z.string().min(1);
+    const capabilities = z.array(word).min(1).describe(`Capabilities needed, in the team's words${capabilityWords.length ? `: ${capabilityWords.join(', ')}` : ''}`);
+    schema = planSchema.extend({ tasks: z.array(plannedTaskSchema.extend({ capabilities })).min(1).max(40) });
+    plansByWords.set(key, schema);
+  }
+  return schema;
+}
+
 export const routingSchema = z.object({
   assignments: z.array(z.object({
     taskId: z.string(),
@@ -44,6 +63,16 @@ export const routingSchema = z.object({
   })),
 });
 export type Routing = z.infer<typeof routingSchema>;
+
+/** The routing schema with the task and agent ids offered as enums; any string still validates, and is checked with a reason. */
+export function routingSchemaFor(taskIds: readonly string[], agentIds: readonly string[]): typeof routingSchema {
+  return z.object({
+    assignments: z.array(routingSchema.shape.assignments.element.extend({
+      taskId: z.string().meta({ enum: [...taskIds] }),
+      agentId: z.string().meta({ enum: [...agentIds] }),
+    })),
+  });
+}
 
 export const bidSchema = z.object({
   fit: z.number().min(0).max(1).describe('How well this task matches your role and capabilities'),

@@ -5,7 +5,7 @@ import type { HandoffMessage, PlannedTask } from './schemas';
 export interface Assignment {
   agentId: string;
   rationale: string;
-  strategy: 'llm' | 'contract-net' | 'fallback' | 'subscription' | 'integration' | 'user';
+  strategy: 'llm' | 'contract-net' | 'capability-match' | 'fallback' | 'subscription' | 'integration' | 'user';
 }
 
 export type TaskStatus = 'done' | 'failed' | 'rejected' | 'skipped' | 'needs-approval';

@@ -1,4 +1,4 @@
-import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { countTokens } from 'gpt-tokenizer';
@@ -9,6 +9,7 @@ import type { EventBus } from '../events/eventBus';
 import { ModelResilience } from '../resilience/modelResilience';
 import { resilienceWith } from '../resilience/resilienceOptions';
 import type { ResilienceOptions } from '../resilience/resilienceOptions';
+import { jsonCandidates, noJsonProblem } from './jsonReply';
 import type { RateLimiter } from './rateLimiter';
 
 export interface CallContext {
@@ -116,28 +117,41 @@ export class ModelGateway {
   /**
    * Asks for a reply that fits `schema` (and passes `check`, which returns problems), re-asking
    * with the problems up to maxRepairs times. json_schema where the server has it, else a forced
-   * tool call.
+   * tool call. The JSON is read out of whatever the model wrapped it in (a fence, prose around it).
    */
   async structured<S extends z.ZodType>(ctx: CallContext, messages: BaseMessage[], schema: S, name: string, check?: (value: z.infer<S>) => string[]): Promise<z.infer<S>> {
     const jsonSchema = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
     const conversation = [...messages];
     const attempts = (this.options.maxRepairs ?? 2) + 1;
     let problems: string[] = [];
+    let fitting: z.infer<S> | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const raw = await this.askStructured(ctx, conversation, jsonSchema, name);
-      const parsed = parseJson(raw.text);
-      const result = parsed.ok ? schema.safeParse(parsed.value) : undefined;
-      problems = !parsed.ok ? [parsed.error] : !result?.success ? z.prettifyError(result!.error).split('\n') : check?.(result.data) ?? [];
-      if (result?.success && problems.length === 0) return result.data;
-      conversation.push(raw.message, new HumanMessage(`Your reply for "${name}" was not valid:\n${problems.map((p) => `- ${p}`).join('\n')}\nReply again with the complete, corrected JSON.`));
+      const read = readReply(raw.text, schema, check);
+      if (read.ok) return read.value;
+      problems = read.problems;
+      fitting = read.fitting ?? fitting;
+      const asked = `Your reply for "${name}" was not valid:\n${problems.map((p) => `- ${p}`).join('\n')}\nReply again with the complete, corrected JSON.`;
+      // A tool call must be answered by a tool message before anything else, or real servers refuse the next request.
+      const calls = raw.message.tool_calls ?? [];
+      if (!calls.length) conversation.push(raw.message, new HumanMessage(asked));
+      else conversation.push(new AIMessage({ content: raw.message.content, tool_calls: calls }), ...calls.map((c, i) => new ToolMessage({ tool_call_id: c.id ?? `${name}-${attempt}-${i}`, content: asked })));
     }
-    throw new BatonError(`The model's ${name} was still invalid after ${attempts} attempts: ${problems.slice(0, 3).join('; ')}.`, 'Try again, or use a more capable model (baton.model.name).', 'model');
+    throw new InvalidStructuredOutput(
+      `The model's ${name} was still invalid after ${attempts} attempts: ${problems.slice(0, 3).join('; ')}.`,
+      'Try again, or use a model that supports structured output (JSON schema or tool calling): baton.model.name, or model: in .baton/agents.yaml.',
+      name, problems, fitting,
+    );
   }
 
   private async askStructured(ctx: CallContext, messages: BaseMessage[], parameters: Record<string, unknown>, name: string): Promise<{ text: string; message: AIMessage }> {
     if (this.jsonSchemaSupported) {
       try {
-        const message = await this.chat(ctx, messages, undefined, { response_format: { type: 'json_schema', json_schema: { name, schema: parameters, strict: false } } });
+        const format = { type: 'json_schema', json_schema: { name, schema: parameters, strict: false } };
+        // The OpenAI client parses a json_schema reply itself and throws on anything but bare JSON (a fence, prose
+        // around it), losing the reply; a format that brings its own parser is left to it, so Baton reads the text.
+        Object.defineProperty(format, '$parseRaw', { value: () => null });
+        const message = await this.chat(ctx, messages, undefined, { response_format: format });
         return { text: textOf(message), message };
       } catch (e) {
         if (!(e instanceof BatonError && e.kind === 'model' && /response_format|json_schema/i.test(e.message))) throw e;
@@ -148,7 +162,13 @@ export class ModelGateway {
     const message = await this.chat(ctx, messages, [tool], { tool_choice: { type: 'function', function: { name } } });
     const call = message.tool_calls?.[0];
     const invalid = message.invalid_tool_calls?.[0];
-    return { text: call ? JSON.stringify(call.args) : (invalid?.args ?? textOf(message)), message };
+    if (invalid && !message.tool_calls?.length) {
+      // Kept in the history as a call (with empty arguments) so its answer has a call to point to.
+      const id = invalid.id ?? `${name}-invalid`;
+      const kept = new AIMessage({ content: message.content, tool_calls: [{ id, name: invalid.name ?? name, args: {}, type: 'tool_call' }] });
+      return { text: invalid.args ?? textOf(message), message: kept };
+    }
+    return { text: call ? JSON.stringify(call.args) : textOf(message), message };
   }
 
   /** `base` with `tools` bound; reused while the same list (an agent run's) is passed without options. */
@@ -218,12 +238,32 @@ export function textOf(message: BaseMessage): string {
   return c.map((part) => (typeof part === 'string' ? part : 'text' in part && typeof part.text === 'string' ? part.text : '')).join('');
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  // Some models wrap JSON in a fenced block even when asked not to.
-  const body = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-  try {
-    return { ok: true, value: JSON.parse(body) };
-  } catch (e) {
-    return { ok: false, error: `not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+/** The model's reply still did not fit after every re-ask; `fitting` is its last reply that fit the schema but not the check. */
+export class InvalidStructuredOutput extends BatonError {
+  constructor(message: string, fix: string, readonly what: string, readonly problems: string[], readonly fitting: unknown) {
+    super(message, fix, 'model');
+    this.name = 'InvalidStructuredOutput';
   }
+}
+
+type Reading<T> = { ok: true; value: T } | { ok: false; problems: string[]; fitting?: T };
+
+/** The first piece of JSON in the reply that fits the schema and passes the check, or why none does. */
+function readReply<S extends z.ZodType>(text: string, schema: S, check?: (value: z.infer<S>) => string[]): Reading<z.infer<S>> {
+  const candidates = jsonCandidates(text);
+  if (!candidates.length) return { ok: false, problems: [noJsonProblem(text)] };
+  let misfit: string[] | undefined;
+  let checked: { problems: string[]; value: z.infer<S> } | undefined;
+  for (const candidate of candidates) {
+    const result = schema.safeParse(candidate);
+    if (!result.success) {
+      misfit ??= z.prettifyError(result.error).split('\n');
+      continue;
+    }
+    const problems = check?.(result.data) ?? [];
+    if (!problems.length) return { ok: true, value: result.data };
+    checked ??= { problems, value: result.data };
+  }
+  // A reply that fits the schema says more about what the model meant than one that does not.
+  return checked ? { ok: false, problems: checked.problems, fitting: checked.value } : { ok: false, problems: misfit! };
 }

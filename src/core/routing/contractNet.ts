@@ -1,13 +1,16 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { capabilityOverlap } from '../config/capabilities';
 import type { AgentConfig } from '../config/teamSchema';
 import { BatonError, errorMessage } from '../errors';
 import { successRate, taskKindOf } from '../learningMemory';
 import type { AgentTrackRecord } from '../learningMemory';
+import { InvalidStructuredOutput } from '../models/modelGateway';
 import type { CallContext, ModelGateway } from '../models/modelGateway';
 import { bidPrompt } from '../graph/prompts';
 import { bidSchema } from '../graph/schemas';
 import type { PlannedTask } from '../graph/schemas';
 import type { Assignment } from '../graph/state';
+import { routeByCapabilities } from './capabilityRouter';
 
 export interface ScoredBid {
   agentId: string;
@@ -42,8 +45,7 @@ export async function routeByBids(gateway: ModelGateway, call: CallContext, task
   const assignments: Record<string, Assignment> = {};
   const allBids: Record<string, ScoredBid[]> = {};
   for (const task of tasks) {
-    const needs = task.capabilities.map((c) => c.toLowerCase());
-    const bidders = team.filter((a) => a.capabilities.some((c) => needs.includes(c)));
+    const bidders = team.filter((a) => capabilityOverlap(task.capabilities, a) > 0);
     const candidates = bidders.length ? bidders : team;
     const kind = taskKindOf(task);
     const settled = await Promise.allSettled(candidates.map(async (agent) => {
@@ -59,8 +61,15 @@ export async function routeByBids(gateway: ModelGateway, call: CallContext, task
     // A bidder whose model fails simply does not bid; only when nobody could bid does routing fail.
     const bids = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (!bids.length) {
-      const reason = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
-      throw new BatonError(`No agent could bid for task ${task.id}: ${errorMessage(reason)}`, 'Check the model endpoint, or use routing.strategy llm in .baton/agents.yaml.', 'model');
+      const reasons = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      // Bids that never fit the schema are the model's wording, not a broken endpoint: route by capability instead.
+      if (reasons.every((r) => r instanceof InvalidStructuredOutput)) {
+        const routed = routeByCapabilities([task], team, assignments, () => `no bid could be read (${errorMessage(reasons[0]).slice(0, 200)})`)[task.id]!;
+        load.set(routed.agentId, (load.get(routed.agentId) ?? 0) + 1);
+        assignments[task.id] = routed;
+        continue;
+      }
+      throw new BatonError(`No agent could bid for task ${task.id}: ${errorMessage(reasons[0])}`, 'Check the model endpoint, or use routing.strategy llm in .baton/agents.yaml.', 'model');
     }
     bids.sort((a, b) => b.score - a.score);
     const winner = bids[0]!;

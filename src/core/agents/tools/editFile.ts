@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomicWrite';
+import { pathAliases } from './toolArguments';
 import { confinePath, failed, fsErrorMessage } from './toolResults';
 import { looksBinary } from './text';
 import type { AgentTool } from './toolTypes';
@@ -23,6 +24,12 @@ export const editFileTool: AgentTool<typeof editFileSchema> = {
     'the file, character for character; otherwise nothing changes and the reply says how often it occurred. ' +
     'Use write_file to create a file or replace it whole.',
   schema: editFileSchema,
+  aliases: {
+    path: pathAliases,
+    old: ['old_string', 'old_str', 'old_text', 'old_content', 'search', 'find', 'original', 'before'],
+    new: ['new_string', 'new_str', 'new_text', 'new_content', 'replace', 'replacement', 'after'],
+  },
+  changes: true,
   async run(args, ctx) {
     const shown = JSON.stringify(args.path);
     if (args.old === '') {

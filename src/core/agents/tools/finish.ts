@@ -24,6 +24,7 @@ export const finishTool: AgentTool<typeof finishSchema> = {
     'Report that you are done with your task, with a summary and your confidence. Call it once, when your work ' +
     'is complete. A low confidence may ask a person to check your work.',
   schema: finishSchema,
+  aliases: { summary: ['message', 'result', 'report'], confidence: ['certainty'] },
   async run(args) {
     return { ok: true, output: JSON.stringify(args) };
   },

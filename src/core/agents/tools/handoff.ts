@@ -31,6 +31,8 @@ export const handoffTool: AgentTool<typeof handoffSchema> = {
     'Hand work to another agent of your team, with a message saying what you need and what they should know. ' +
     'Use it when part of the task belongs to another role (testing, review, docs).',
   schema: handoffSchema,
+  aliases: { to: ['agent', 'agent_id', 'recipient', 'target', 'to_agent'], intent: ['goal', 'request'], artifacts: ['files'] },
+  changes: true,
   async run(args) {
     return { ok: true, output: JSON.stringify(args) };
   },

@@ -24,6 +24,7 @@ export const listFilesTool: AgentTool<typeof listFilesSchema> = {
     `node_modules is shown but not entered; symlinks are marked and not followed. At most ${maxListedEntries} entries: ` +
     'list a subfolder to see more.',
   schema: listFilesSchema,
+  aliases: { path: ['directory', 'dir', 'folder', 'dir_path', 'directory_path', 'folder_path'] },
   async run(args, ctx) {
     const path = args.path ?? '.';
     const target = await confinePath('list_files', ctx, path);

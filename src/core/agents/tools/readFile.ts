@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
+import { pathAliases } from './toolArguments';
 import { confinePath, failed, fsErrorMessage } from './toolResults';
 import { looksBinary, utf8Head } from './text';
 import type { AgentTool } from './toolTypes';
@@ -19,6 +20,7 @@ export const readFileTool: AgentTool<typeof readFileSchema> = {
     'Paths are relative to the folder root; paths outside it and anything in .git are refused. ' +
     'Binary files are not shown, and a very large file is cut off, with a note saying so.',
   schema: readFileSchema,
+  aliases: { path: pathAliases },
   async run(args, ctx) {
     const target = await confinePath('read_file', ctx, args.path);
     if (!target.ok) return target.result;

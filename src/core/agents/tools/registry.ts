@@ -8,6 +8,7 @@ import { listFilesTool } from './listFiles';
 import { readFileTool } from './readFile';
 import { runCommandTool } from './runCommand';
 import { searchFilesTool } from './searchFiles';
+import { expectedArguments, prepareArguments, withNotes } from './toolArguments';
 import { describeError } from './toolResults';
 import type { AgentTool, ToolContext, ToolResult } from './toolTypes';
 import { writeFileTool } from './writeFile';
@@ -66,11 +67,13 @@ export async function runTool(tool: AgentTool, rawArgs: unknown, ctx: ToolContex
     try {
       input = JSON.parse(rawArgs);
     } catch {
-      return { ok: false, error: `the arguments for ${tool.name} are not valid JSON: send an object like ${exampleOf(tool)}` };
+      return { ok: false, error: `the arguments for ${tool.name} are not valid JSON: send an object like ${expectedArguments(tool)}` };
     }
   }
-  const parsed = tool.schema.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, error: invalidArguments(tool, parsed.error) };
+  const prepared = prepareArguments(tool, input ?? {});
+  if (!prepared.ok) return { ok: false, error: prepared.error };
+  const parsed = tool.schema.safeParse(prepared.args);
+  if (!parsed.success) return withNotes({ ok: false, error: invalidArguments(tool, parsed.error) }, tool, prepared.notes);
   // Every tool call has a time limit, so a file system that hangs (a dead network mount) cannot hold
   // the agent: commands and searches stop themselves at commandTimeoutMs, this is the outer bound.
   const limitMs = ctx.limits.toolTimeoutMs;
@@ -79,7 +82,7 @@ export async function runTool(tool: AgentTool, rawArgs: unknown, ctx: ToolContex
     timer = setTimeout(() => resolve({ ok: false, error: `${tool.name} did not finish within ${limitMs >= 1000 ? `${Math.round(limitMs / 1000)} s` : `${limitMs} ms`} and was abandoned: the file system may be slow or hung. Try again, or work another way.` }), limitMs);
   });
   try {
-    return await Promise.race([tool.run(parsed.data, ctx), late]);
+    return withNotes(await Promise.race([tool.run(parsed.data, ctx), late]), tool, prepared.notes);
   } catch (error) {
     const message = describeError(error).split(ctx.root).join('.');
     return { ok: false, error: `${tool.name} failed unexpectedly: ${message}. Try again, or another way.` };
@@ -94,14 +97,5 @@ function invalidArguments(tool: AgentTool, error: z.ZodError): string {
     return `${field}: ${issue.message}`;
   });
   const fields = problems.join('; ');
-  return `${tool.name} was called with invalid arguments (${fields}); nothing was done. Call it again as ${exampleOf(tool)}`;
-}
-
-/** The fields a tool takes, e.g. `{"path": ..., "content": ...}`; optional ones are marked. */
-function exampleOf(tool: AgentTool): string {
-  if (!(tool.schema instanceof z.ZodObject)) return 'its schema says';
-  const fields = Object.entries(tool.schema.shape as Record<string, z.ZodType>).map(
-    ([name, field]) => `"${name}"${field.safeParse(undefined).success ? ' (optional)' : ''}: ...`,
-  );
-  return `{${fields.join(', ')}}`;
+  return `${tool.name} was called with invalid arguments (${fields}); nothing was done. Call it again as ${expectedArguments(tool)}`;
 }

@@ -22,6 +22,8 @@ export const runCommandTool: AgentTool<typeof runCommandSchema> = {
     'character for character; any other command waits for a person, who may refuse it. It gets no input, no API ' +
     'keys or tokens, and a time limit; anything it leaves running is stopped when it ends, so do not start servers.',
   schema: runCommandSchema,
+  aliases: { command: ['cmd', 'shell', 'shell_command', 'command_line', 'cmdline'] },
+  changes: true,
   async run(args, ctx) {
     // Surrounding whitespace means nothing to the shell; everything else must match exactly.
     const command = args.command.trim();

@@ -33,6 +33,7 @@ export const searchFilesTool: AgentTool<typeof searchFilesSchema> = {
     'whose path matches a glob. Returns one match a line as "path:line: text". Skips .git, node_modules, binary ' +
     `files, files over 2 MB and symlinks; stops after ${maxMatches} matches.`,
   schema: searchFilesSchema,
+  aliases: { pattern: ['query', 'regex', 'search', 'search_pattern'], glob: ['include', 'file_pattern', 'files_glob', 'path_glob'] },
   async run(args, ctx) {
     try {
       new RegExp(args.pattern);

@@ -61,6 +61,16 @@ export interface AgentTool<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** Arguments as the model sees them; every field carries a description. */
   readonly schema: S;
+  /**
+   * Other names models give an argument (`file_path` for `path`), compared without case, `_` or `-`: taken as
+   * the argument when that is the only reading (toolArguments.ts).
+   */
+  readonly aliases?: Readonly<Partial<Record<string, readonly string[]>>>;
+  /**
+   * The tool writes, runs or hands work over: an argument it does not know is refused (ignoring it could do the
+   * wrong thing, or lose what the model meant to say), where a read-only tool ignores it and says so.
+   */
+  readonly changes?: boolean;
   // Method syntax on purpose: it lets a list of differently-typed tools be an `AgentTool[]`. Arguments always
   // come through runTool, which validates them against `schema` first.
   run(args: z.infer<S>, ctx: ToolContext): Promise<ToolResult>;

@@ -2,6 +2,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomicWrite';
+import { pathAliases } from './toolArguments';
 import { confinePath, failed, fsErrorMessage } from './toolResults';
 import type { AgentTool } from './toolTypes';
 
@@ -17,6 +18,8 @@ export const writeFileTool: AgentTool<typeof writeFileSchema> = {
     'Paths are relative to the folder root; paths outside it and anything in .git are refused. ' +
     'To change part of an existing file, prefer edit_file.',
   schema: writeFileSchema,
+  aliases: { path: pathAliases, content: ['contents', 'text', 'file_content', 'file_contents', 'data', 'body', 'code'] },
+  changes: true,
   async run(args, ctx) {
     const target = await confinePath('write_file', ctx, args.path);
     if (!target.ok) return target.result;

@@ -1,11 +1,12 @@
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { inTeamWords, teamCapabilities } from '../../config/capabilities';
 import { BatonError } from '../../errors';
 import { engineContext } from '../context';
 import { canNest } from '../modes';
 import { planProblems } from '../planChecks';
 import { analyzePrompt } from '../prompts';
-import { planSchema } from '../schemas';
+import { planSchemaFor } from '../schemas';
 import type { PlannedTask } from '../schemas';
 import type { WorkflowStateType, WorkflowUpdate } from '../state';
 
@@ -22,11 +23,13 @@ export async function analyze(state: WorkflowStateType, config: LangGraphRunnabl
     // Inside a sub-workflow, the orchestrator's calls count against its epic (cost roll-ups).
     { workflowId: state.workflowId, agentId: 'orchestrator', taskId: epicId, signal: ctx.signal },
     [new SystemMessage(prompt.system), new HumanMessage(prompt.user)],
-    planSchema,
+    planSchemaFor(teamCapabilities(ctx.team.agents)),
     'plan',
     (p) => planProblems(p.tasks),
   );
-  const tasks = epicId ? withPrefix(plan.tasks, `${epicId}-`) : plan.tasks;
+  // Models word capabilities their own way: the plan keeps the team's words wherever one means the same.
+  const worded = plan.tasks.map((t) => ({ ...t, capabilities: inTeamWords(t.capabilities, ctx.team.agents) }));
+  const tasks = epicId ? withPrefix(worded, `${epicId}-`) : worded;
   ctx.bus.emit(state.workflowId, 'plan.created', {
     rationale: plan.rationale,
     tasks: tasks.map((t) => ({ id: t.id, title: t.title, description: t.description, capabilities: t.capabilities, dependsOn: t.dependsOn, parentId: epicId })),

@@ -86,7 +86,7 @@ async function receive(ctx: EngineContext, input: TaskInput, message: HandoffMes
       maxSteps: ctx.team.limits.maxSteps,
       timeoutMs: ctx.team.limits.timeoutSeconds * 1000,
     });
-    if (!result.finished) throw new Error(result.summary);
+    if (!result.finished) throw new Error(result.end === 'no-finish' ? `${receiver.id} stopped without calling finish${result.summary ? `: ${result.summary.slice(0, 200)}` : ''}` : result.summary);
     const committed = await ctx.workspaces.commit(ws, step, `${message.intent} (handoff ${message.id} from ${message.from})`, {
       'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': receiver.id,
     });

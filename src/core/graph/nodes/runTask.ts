@@ -45,7 +45,7 @@ function cancelled(ctx: EngineContext, e: unknown): boolean {
   return ctx.signal.aborted || (e instanceof BatonError && e.kind === 'cancelled');
 }
 
-function kindOf(e: unknown): 'timeout' | 'max-steps' | 'model' {
+function kindOf(e: unknown): AgentStopped['reason'] | 'model' {
   return e instanceof AgentStopped ? e.reason : 'model';
 }
 

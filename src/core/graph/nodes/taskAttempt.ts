@@ -43,7 +43,7 @@ export async function attempt(ctx: EngineContext, input: TaskInput, agent: Agent
   const o = r.outcome;
   // Delivered after the author's lock is released: a receiver's lock is never taken while holding another.
   const handoffs = r.verdict?.verdict === 'reject' ? { delivered: [], notes: [] } : await deliverHandoffs(ctx, input, agent, ws, o.handoffs);
-  const summary = [o.summary, ...(r.trashed ? [`The rejected change was moved to ${r.trashed}.`] : []), ...handoffs.notes].join(' ');
+  const summary = [summaryOf(o), ...(r.trashed ? [`The rejected change was moved to ${r.trashed}.`] : []), ...handoffs.notes].join(' ');
   ctx.bus.emit(workflowId, 'agent.finished', { taskId: task.id, summary: summary.slice(0, 2000), confidence: o.confidence, steps: o.steps }, agent.id);
   const base: TaskResult = {
     taskId: task.id, agentId: agent.id, summary, confidence: o.confidence, changedFiles: r.files, commit: r.commit, rounds: r.round,
@@ -54,6 +54,8 @@ export async function attempt(ctx: EngineContext, input: TaskInput, agent: Agent
   // converged, or one nobody could give: a person decides.
   const hits = triggersFor(base.changedFiles, o.confidence, ctx.approvals).filter((h) => !input.approvedRisks?.includes(h.trigger));
   const reasons = [
+    // Work was done but the agent never said it was done: only a person can say whether it is.
+    ...(o.end === 'no-finish' ? ['ended without calling finish, so the agent never said the work was done (it reported no confidence)'] : []),
     ...(r.verdict?.verdict === 'request_changes' ? [`still had changes requested after ${r.round} round(s): ${r.verdict.comments.slice(0, 300)}`] : []),
     ...(r.unreviewed.length && !r.verdict ? [`could not be reviewed (${r.unreviewed.join(', ')} failed)`] : []),
     ...hits.map((h) => h.reason),
@@ -81,7 +83,8 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
     for (let round = 1; round <= maxRounds; round++) {
       const outcome = await work(ctx, input, agent, ws, critique, prepared);
       const { startHead, merging } = await prepared;
-      const unresolved = outcome.finished ? await ctx.workspaces.conflictMarkers(ws, merging) : [];
+      const ended = outcome.finished || outcome.end === 'no-finish';
+      const unresolved = ended ? await ctx.workspaces.conflictMarkers(ws, merging) : [];
       if (unresolved.length) {
         throw new BatonError(`${agent.id} finished ${task.id} with conflict markers still in ${unresolved.join(', ')}; the merge of ${task.resolve?.with}'s branch was not committed.`,
           'Ask again, compare the two versions, or take one side.', 'git');
@@ -94,11 +97,17 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
         committed.files.forEach((f) => files.add(f));
         ctx.bus.emit(workflowId, 'agent.committed', { taskId: task.id, branch: ws.branch, sha: committed.sha, message: `${task.title} (round ${round})`, files: committed.files }, agent.id);
       }
-      if (!outcome.finished) {
+      if (!ended) {
         throw new AgentStopped(`${agent.id} did not finish ${task.id} within ${ctx.team.limits.maxSteps} steps.`, 'Raise limits.maxSteps in .baton/agents.yaml or split the task.', 'max-steps');
       }
+      if (!outcome.finished && !commit && (writes(agent) || !outcome.summary)) {
+        // Nothing to show for the task and no word that it is done: that is no finished work.
+        const said = outcome.summary ? `its last reply was ${JSON.stringify(outcome.summary.slice(0, 200))}` : 'its replies were empty';
+        throw new AgentStopped(`${agent.id} stopped on ${task.id} without calling finish and without changing anything (${said}).`,
+          'The model may not handle tool calling well: give this agent a model that does (model: in .baton/agents.yaml, or baton.model.name), or try again.', 'no-finish');
+      }
       const diff = committed && checkersFor(ctx.team.agents, agent).length ? await ctx.workspaces.diffOf(ws, committed.sha) : '';
-      const checked = await review(ctx, input, agent, outcome.summary, diff, round);
+      const checked = await review(ctx, input, agent, summaryOf(outcome), diff, round);
       r = { outcome, verdict: checked.verdict, unreviewed: checked.missing, commit, files: [...files], round, startHead };
       if (checked.verdict?.verdict !== 'request_changes') break;
       critique = critiqueOf(checked.verdict);
@@ -142,6 +151,16 @@ async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig,
       : `Merging ${resolve.branch} into ${ws.branch}: everything merged cleanly; the task's commit concludes the merge.`;
   ctx.bus.emit(input.workflowId, 'agent.message', { taskId: input.task.id, role: 'system', content: said }, agent.id);
   return { startHead, merging: merge.conflicted };
+}
+
+/** What the agent said it did; for one that never called finish, its last words, marked as such. */
+function summaryOf(o: AgentOutcome): string {
+  return o.end === 'no-finish' ? `(Ended without calling finish.) ${o.summary || 'It gave no summary.'}` : o.summary;
+}
+
+/** Whether the agent can change its worktree; a read-only agent's work is what it says. */
+function writes(agent: AgentConfig): boolean {
+  return agent.tools.some((t) => t === 'write_file' || t === 'edit_file' || t === 'run_command');
 }
 
 function work(ctx: EngineContext, input: TaskInput, agent: AgentConfig, ws: Workspace, critique: string | undefined, ready: Promise<unknown>): Promise<AgentOutcome> {
