@@ -169,6 +169,26 @@ describe('baton run / status / list / approve / reject / resume (dist/cli.js aga
     assert.match(run.stderr, /Only you raise a budget: go on with: baton resume wf-\S+ --budget USD/);
   });
 
+  it('with the default model (gpt-4o-mini) and a tiny budget, --approve auto exits 4, paused, each call priced as published', async () => {
+    const repo = makeRepo();
+    const { BATON_MODEL: _model, ...withDefaultModel } = env;
+    const run = await baton(['run', 'add greet and a dependency', '--approve', 'auto', '--budget', '0.000001', '--json'], repo, withDefaultModel);
+    assert.equal(run.code, 4, run.stdout + run.stderr);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, number | string> });
+    assert.equal(events[0]!.data.model, 'gpt-4o-mini');
+    assert.ok(events.some((e) => e.type === 'budget.exceeded'));
+    assert.deepEqual(events.filter((e) => e.type === 'workflow.paused').map((e) => e.data.reason), ['budget']);
+    assert.ok(!events.some((e) => e.type === 'approval.resolved' || e.type === 'workflow.completed'), 'no policy answered the budget stop');
+    const costs = events.filter((e) => e.type === 'cost.recorded');
+    assert.ok(costs.length > 0);
+    for (const c of costs) {
+      // gpt-4o-mini: $0.15 per million prompt tokens, $0.60 per million completion tokens.
+      const published = (Number(c.data.promptTokens) * 0.15 + Number(c.data.completionTokens) * 0.6) / 1_000_000;
+      assert.ok(Number(c.data.usd) > 0, JSON.stringify(c.data));
+      assert.ok(Math.abs(Number(c.data.usd) - published) < 1e-12, `${c.data.usd} is ${published}`);
+    }
+  });
+
   it('says what is wrong with bad input, with exit 2 and no stack trace', async () => {
     const repo = makeRepo();
     mkdirSync(join(repo, '.baton'));
