@@ -15,13 +15,13 @@ const marks: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FA
 /** `baton doctor`: checks everything Baton needs; exits 1 when something would stop a run. */
 export async function doctorCommand(values: { repo?: string | boolean; json?: string | boolean }, io: CliIo): Promise<number> {
   const { check: settingsCheck, settings: user } = await settingsFile(io.env);
-  const checks = [settingsCheck, ...await runDoctor({
+  const checks = [...await runDoctor({
     checkStorage: checkPostgres,
     host: 'cli',
     repoDir: resolve(io.cwd, typeof values.repo === 'string' ? values.repo : '.'),
     ...resolveModelEndpoint(io.env, { baseUrl: user.model?.baseUrl, model: user.model?.name }),
     storage: storageSettings(io.env, user.storage),
-  })];
+  }), settingsCheck];
   if (values.json) {
     for (const c of checks) io.stdout.write(`${JSON.stringify(c)}\n`);
   } else {

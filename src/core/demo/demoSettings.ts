@@ -7,6 +7,8 @@ export function demoEngineSettings(approvalMode: EngineSettings['approvalMode'])
   return {
     endpoint: { baseUrl: 'scripted://baton-demo', model: scriptedModelName, apiKey: undefined },
     createModel: () => new ScriptedChatModel(demoScript),
+    // Its price is known: nothing. (Unknown, Baton would warn and hold a token budget.)
+    pricing: { [scriptedModelName]: { inputPerMillion: 0, outputPerMillion: 0 } },
     concurrency: 4,
     requestsPerMinute: 10_000,
     approvalMode,
