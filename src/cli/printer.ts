@@ -32,7 +32,7 @@ export function describeEvent(e: BatonEvent): string | undefined {
       ? `! the token budget is reached: ${(e.data.spentTokens ?? 0).toLocaleString('en-US')} of ${e.data.budgetTokens.toLocaleString('en-US')} tokens; no new task starts`
       : `! the budget is reached: ${formatUsd(e.data.spentUsd)} of ${formatUsd(e.data.budgetUsd)}; no new task starts`;
     case 'workflow.paused': return e.data.reason === 'budget' ? `⏸ paused at the budget` : undefined;
-    case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) done${e.data.tasksFailed ? `, ${e.data.tasksFailed} failed (optional)` : ''}${e.data.tasksNotRun ? `, ${e.data.tasksNotRun} taken out by you` : ''} in ${(e.data.durationMs / 1000).toFixed(1)} s, $${e.data.costUsd.toFixed(4)}`;
+    case 'workflow.completed': return `✔ completed: ${e.data.tasksCompleted} task(s) done${e.data.tasksFailed ? `, ${e.data.tasksFailed} failed (optional)` : ''}${e.data.tasksNotRun ? `, ${e.data.tasksNotRun} taken out by you` : ''} in ${(e.data.durationMs / 1000).toFixed(1)} s, ${formatUsd(e.data.costUsd)}`;
     case 'circuit.state': return `${e.data.state === 'closed' ? '  ' : '! '}circuit for ${e.data.agentId} on ${e.data.model} ${e.data.state}${e.data.reason ? `: ${e.data.reason}` : ''}`;
     case 'model.fallback': return `! ${who}: ${e.data.from} failed, trying ${e.data.to} (${e.data.reason})`;
     case 'workflow.failed': return `✖ failed: ${e.data.error}`;

@@ -55,7 +55,7 @@ describe('baton run --approve auto and the budget', () => {
 
     const status = io(env, repo);
     assert.equal(await runCli(['status', id], status), 0);
-    assert.match(status.out, new RegExp(`^${id}  paused  0/2 tasks done  \\$0\\.\\d+ of \\$0\\.00`));
+    assert.match(status.out, new RegExp(`^${id}  paused  0/2 tasks done  \\$0\\.\\d+ of \\$0\\.000001`));
 
     const raised = io(env, repo);
     assert.equal(await runCli(['resume', id, '--budget', '5'], raised), 0, raised.err + raised.out);

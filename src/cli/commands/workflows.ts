@@ -101,7 +101,7 @@ function detach(opened: OpenedEngine, id: string, io: CliIo): number {
 /** Spend per agent, task and sub-workflow, biggest first, as `baton status` prints it. */
 function describeCosts(c: CostRollUp): string {
   if (!c.total.calls) return '';
-  const money = (n: number) => `$${n.toFixed(4)}`;
+  const money = formatUsd;
   const lines = (title: string, table: Record<string, CostRollUp['total']>) => {
     const rows = Object.entries(table).sort((a, b) => b[1].usd - a[1].usd);
     return rows.length ? `  ${title}: ${rows.map(([k, v]) => `${k} ${money(v.usd)} (${v.calls} call${v.calls === 1 ? '' : 's'})`).join(', ')}\n` : '';
@@ -120,7 +120,7 @@ function tasksLine(r: WorkflowRecord): string {
 function describeRecord(r: WorkflowRecord): string {
   const halt = halted(r);
   return [
-    `${r.id}  ${halt ?? r.status}  ${tasksLine(r)}  $${r.costUsd.toFixed(4)} of ${formatUsd(r.budgetUsd)}${r.budgetTokens ? ` (or ${r.budgetTokens.toLocaleString('en-US')} tokens)` : ''}`,
+    `${r.id}  ${halt ?? r.status}  ${tasksLine(r)}  ${formatUsd(r.costUsd)} of ${formatUsd(r.budgetUsd)}${r.budgetTokens ? ` (or ${r.budgetTokens.toLocaleString('en-US')} tokens)` : ''}`,
     `  task: ${r.task}`,
     `  mode: ${r.mode}, started ${r.createdAt}, updated ${r.updatedAt}`,
     ...(r.currentStep && !halt ? [`  now: ${r.currentStep}`] : []),
@@ -147,7 +147,7 @@ export function listCommand(flags: Flags, io: CliIo): Promise<number> {
     if (flags.json) for (const r of all) io.stdout.write(`${JSON.stringify({ ...r, resumable: halted(r) !== undefined })}\n`);
     else if (!all.length) io.stdout.write('No workflows yet. Start one with: baton run "<task>"\n');
     else {
-      for (const r of all) io.stdout.write(`${r.id}  ${(halted(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  $${r.costUsd.toFixed(4).padStart(8)}  ${r.task.slice(0, 70)}\n`);
+      for (const r of all) io.stdout.write(`${r.id}  ${(halted(r) ?? r.status).padEnd(11)}  ${`${r.progress.done}/${r.progress.total}`.padStart(5)}  ${formatUsd(r.costUsd).padStart(9)}  ${r.task.slice(0, 70)}\n`);
       if (all.some((r) => halted(r))) io.stdout.write('Go on with an interrupted or not started workflow with: baton resume <id>\n');
     }
     return exitCodes.completed;
