@@ -9,7 +9,7 @@ import { rollUpCosts } from './cost/ledger';
 import type { CostRollUp } from './cost/ledger';
 import type { CostEstimate } from './cost/estimate';
 import type { Pricing } from './cost/pricing';
-import { formatUsd } from './cost/money';
+import { budgetChange } from './cost/budgetChange';
 import { tokenBudgetFor, unpricedModels } from './cost/tokenBudget';
 import { planResolution } from './conflictRequests';
 import { runInput } from './resumeInput';
@@ -206,23 +206,10 @@ export class Engine {
    * HTTP API): the budget in tokens scales with it. A workflow stopped at its budget goes on with the next run.
    */
   async setBudget(workflowId: string, budgetUsd: number, reason = 'budget raised'): Promise<void> {
-    if (!(budgetUsd > 0)) throw new BatonError(`A budget must be more than $0 (got ${budgetUsd}).`, 'Give the new budget in US dollars, e.g. --budget 5.', 'usage');
     const record = await this.stopped(workflowId, 'its budget is read as it spends', 'set the budget');
-    if (['completed', 'failed', 'cancelled'].includes(record.status)) throw new BatonError(`Workflow ${workflowId} already ended (${record.status}): its budget can no longer change.`, undefined, 'usage');
-    const spent = Math.max(record.costUsd, this.gateway.spentUsd(workflowId));
-    if (budgetUsd <= spent) {
-      throw new BatonError(`Workflow ${workflowId} has already spent ${formatUsd(spent)}: a budget of ${formatUsd(budgetUsd)} would stop it again at once.`, `Give a budget above ${formatUsd(spent)}.`, 'usage');
-    }
-    const budgetTokens = record.budgetTokens ? Math.round(record.budgetTokens * (budgetUsd / record.budgetUsd)) : 0;
-    if (budgetTokens) {
-      const used = (await this.costs(workflowId)).total;
-      const tokens = used.promptTokens + used.completionTokens;
-      if (budgetTokens <= tokens) {
-        throw new BatonError(`Workflow ${workflowId} has already used ${tokens.toLocaleString('en-US')} tokens: a budget of ${formatUsd(budgetUsd)} (${budgetTokens.toLocaleString('en-US')} tokens) would stop it again at once.`,
-          `Give a budget above ${formatUsd((tokens / record.budgetTokens) * record.budgetUsd)}.`, 'usage');
-      }
-    }
-    await this.options.records.update(workflowId, { budgetUsd, budgetTokens, updatedAt: new Date().toISOString() });
+    const used = (await this.costs(workflowId)).total;
+    const spent = { usd: Math.max(record.costUsd, this.gateway.spentUsd(workflowId)), tokens: used.promptTokens + used.completionTokens };
+    await this.options.records.update(workflowId, { ...budgetChange(record, budgetUsd, spent), updatedAt: new Date().toISOString() });
     const stop = (await this.pendingApprovals(workflowId)).find(isBudgetStop);
     if (stop) await this.options.records.addDecision(workflowId, { approvalId: stop.approvalId, decision: 'approve', reason, budgetUsd });
   }
