@@ -4,7 +4,7 @@
 // and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
 // machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import { childEnv } from './childEnv.mjs';
@@ -137,9 +137,25 @@ export function ensureCodeServer(node) {
     const n24 = node.home ? node : ensureNodeHome();
     npmInstallInto(dir, [`code-server@${CODE_SERVER_VERSION}`], envWithNode(n24));
     if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
+    checkVsCodeModules(dir, n24);
     writeFileSync(marker, new Date().toISOString());
   }
   return entry;
+}
+
+// npm can succeed while code-server's postinstall, which installs and builds VS Code's own
+// dependencies, did not run (ignore-scripts in an npmrc) or built only part of them: code-server
+// would then start, and fail later in the extension host, far from the cause. Its native modules
+// must load in the Node that runs it. A second `npm install` would not run the postinstall again,
+// so a failed install is removed.
+function checkVsCodeModules(dir, node) {
+  const manifest = join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json');
+  const probe = `const r = require('node:module').createRequire(${JSON.stringify(manifest)});
+    for (const m of ['@vscode/spdlog', '@vscode/sqlite3', '@vscode/native-watchdog', 'node-pty', 'kerberos']) r(m);`;
+  const r = spawnSync(node.bin, ['-e', probe], { encoding: 'utf8', env: envWithNode(node) });
+  if (r.status === 0) return;
+  rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  throw new Error(`code-server ${CODE_SERVER_VERSION} was installed, but VS Code's native modules do not load in Node ${node.version} (did its postinstall run?), so it was removed: ${r.stderr.match(/^\w*Error\b.*$/m)?.[0] ?? r.stderr}`);
 }
 
 /**
