@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
+import { aptInstall, debInstalled } from './apt.mjs';
 import { childEnv } from './childEnv.mjs';
 
 export { childEnv };
@@ -76,23 +77,6 @@ export function envWithNode(node, base = process.env) {
     env.npm_config_nodedir = node.home;
   }
   return env;
-}
-
-function aptInstall(packages) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = isRoot ? [] : ['sudo', '-n'];
-  log(`installing Debian packages: ${packages.join(' ')}`);
-  const run = (args) => {
-    const [cmd, ...rest] = [...sudo, ...args];
-    const r = spawnSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error(`'${args.join(' ')}' failed (exit ${r.status}). Install ${packages.join(', ')} yourself and run again.`);
-  };
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', ...packages]);
-}
-
-function debInstalled(name) {
-  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed');
 }
 
 /** Chromium for the UI tiers, from Debian's packages. */
