@@ -8,7 +8,8 @@
 //   vscode     mocha inside the extension host of a real VS Code (code-server)
 //   ui         Playwright in Chromium against that VS Code, with the .vsix installed
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureNode, ensurePostgres, envWithNode } from './tools.mjs';
 
@@ -51,12 +52,17 @@ function ensurePackaged() {
 }
 
 /** Runs mocha for a tier and reads the counts its reporter wrote. */
+// The CLI reads the user's settings file (~/.config/baton/config.yaml): the tiers that run the CLI get an empty
+// config home of their own, so a developer's settings never change what the tests see.
+const cliTiers = new Set(['unit', 'package']);
+const emptyConfigHome = () => mkdtempSync(join(tmpdir(), 'baton-test-config-'));
+
 function mochaTier(name, args, prepare) {
   const summary = join(results, `${name}-summary.json`);
   rmSync(summary, { force: true });
   const setup = prepare?.() ?? 0;
   if (setup !== 0) return { passed: 0, failed: 1, pending: 0, note: 'its build step failed' };
-  const env = { ...baseEnv, BATON_TEST_SUMMARY: summary };
+  const env = { ...baseEnv, BATON_TEST_SUMMARY: summary, ...(cliTiers.has(name) ? { XDG_CONFIG_HOME: emptyConfigHome() } : {}) };
   const code = args[0] === 'mocha'
     ? run(['node_modules/mocha/bin/mocha.js', '--reporter', 'test/support/countingReporter.cjs', ...args.slice(1)], env)
     : run(args, env);

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/config/configError';
@@ -42,15 +41,20 @@ export const userSettingsSchema = z.strictObject({
 });
 export type UserSettings = z.output<typeof userSettingsSchema>;
 
-/** `$XDG_CONFIG_HOME/baton/config.yaml`, else `~/.config/baton/config.yaml`. */
-export function userSettingsPath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME?.trim() || join(env.HOME?.trim() || homedir(), '.config');
-  return join(base, 'baton', 'config.yaml');
+/**
+ * `$XDG_CONFIG_HOME/baton/config.yaml`, else `~/.config/baton/config.yaml` (the home from the environment the
+ * CLI was given; none at all means no settings file, as for a process started with an empty environment).
+ */
+export function userSettingsPath(env: NodeJS.ProcessEnv): string | undefined {
+  const home = env.HOME?.trim() || env.USERPROFILE?.trim();
+  const base = env.XDG_CONFIG_HOME?.trim() || (home ? join(home, '.config') : undefined);
+  return base === undefined ? undefined : join(base, 'baton', 'config.yaml');
 }
 
 /** The user's settings file, or no settings when there is none. A file Baton cannot use is a ConfigError (exit 2). */
-export async function loadUserSettings(env: NodeJS.ProcessEnv): Promise<{ settings: UserSettings; path: string; found: boolean }> {
+export async function loadUserSettings(env: NodeJS.ProcessEnv): Promise<{ settings: UserSettings; path: string | undefined; found: boolean }> {
   const path = userSettingsPath(env);
+  if (path === undefined) return { settings: {}, path, found: false };
   let body: string;
   try {
     body = await readFile(path, 'utf8');

@@ -1,3 +1,4 @@
+import { formatUsd } from '../core/cost/money';
 import type { BatonEvent } from '../core/events/events';
 import type { WorkflowRecord } from '../core/workflowRecords';
 import type { AgentSummary, WorkflowAlert, WorkflowStatus, WorkflowSummary } from '../protocol/webview';
@@ -33,7 +34,7 @@ export class ViewActivity {
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
       case 'budget.exceeded': live.budgetTripped = e.data.budgetTokens
         ? `${(e.data.spentTokens ?? 0).toLocaleString('en-US')} tokens used of a ${e.data.budgetTokens.toLocaleString('en-US')}-token budget`
-        : `$${e.data.spentUsd.toFixed(2)} spent of a $${e.data.budgetUsd.toFixed(2)} budget`; break;
+        : `${formatUsd(e.data.spentUsd)} spent of a ${formatUsd(e.data.budgetUsd)} budget`; break;
       case 'circuit.state': {
         // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
         const key = `${e.data.agentId} on ${e.data.model}`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { scriptedTeam } from '../support/engineHarness';
 import { useVsixWorkbench } from '../support/vsixWorkbench';
-import { runCommand, screenshot, startWorkflowFromPalette } from '../support/workbench';
+import { runCommand, screenshot, startWorkflowFromPalette, webviewFrame } from '../support/workbench';
 
 const plan = { rationale: 'one change', tasks: [
   { id: 't1', title: 'Add a helper', description: 'src/helper.ts', capabilities: ['implement'], dependsOn: [], files: ['src/helper.ts'], risks: [] },
@@ -24,6 +24,12 @@ describe('the budget in VS Code: the status bar when it trips, and a person rais
     await screenshot(w.page, 'status-bar-budget');
     await item.click();
     await w.page.locator('.tab.active', { hasText: 'Baton Agents' }).waitFor();
+    // The panel says what stopped it, and offers what a person can do about a budget: no diff to open.
+    const frame = await webviewFrame(w.page, '.approval');
+    const stop = frame.locator('.approval').first();
+    assert.match((await stop.textContent()) ?? '', /Stopped at its budget.*spent \$0\.\d+ of its \$0\.0001 budget/s);
+    assert.deepEqual(await stop.getByRole('button').allTextContents(), ['Raise Budget…', 'Stop Here'].map((t) => ` ${t}`));
+    await screenshot(w.page, 'panel-budget-stop');
   });
 
   it('asks for the new budget when a person chooses Raise Budget…, and the workflow goes on under it', async () => {

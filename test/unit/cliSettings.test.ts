@@ -52,6 +52,7 @@ describe('baton settings file', () => {
   it('lives under XDG_CONFIG_HOME, else ~/.config', () => {
     assert.equal(userSettingsPath({ XDG_CONFIG_HOME: '/x' }), '/x/baton/config.yaml');
     assert.equal(userSettingsPath({ HOME: '/home/ann' }), '/home/ann/.config/baton/config.yaml');
+    assert.equal(userSettingsPath({}), undefined, 'an empty environment has no settings file');
   });
 
   it('gives the engine its settings, under the environment and flags', async () => {
@@ -76,7 +77,7 @@ describe('baton settings file', () => {
     const env = configHome('model:\n  name: gpt-4o\n  bogus: 1\nconcurrency: four\nbudget:\n  perWorkflowUsd: -1\n');
     const error = await loadUserSettings(env).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof ConfigError, String(error));
-    const path = userSettingsPath(env);
+    const path = userSettingsPath(env)!;
     assert.deepEqual(error.issues.map((i) => [i.line, i.path]), [[3, 'model.bogus'], [4, 'concurrency'], [6, 'budget.perWorkflowUsd']]);
     assert.match(error.message, new RegExp(`^${path}:3:3: model.bogus: unknown field "bogus"`, 'm'));
     assert.match(error.message, /budget\.perWorkflowUsd: must be more than 0/);

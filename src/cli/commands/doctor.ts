@@ -35,7 +35,8 @@ async function settingsFile(env: NodeJS.ProcessEnv): Promise<{ check: Check; set
   const name = 'Settings file';
   try {
     const { settings, path, found } = await loadUserSettings(env);
-    return { settings, check: { name, status: 'ok', detail: found ? `${path} (read)` : `none at ${path}: Baton's defaults, the environment and flags apply` } };
+    const detail = found ? `${path} (read)` : `${path ? `none at ${path}` : 'none (no home folder in the environment)'}: Baton's defaults, the environment and flags apply`;
+    return { settings, check: { name, status: 'ok', detail } };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return { settings: {}, check: { name, status: 'fail', detail: e.message.split('\n').slice(0, -1).join('\n'), fix: e.message.split('\n').at(-1) } };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatUsd } from '../../core/cost/money';
 import { checkRuntime } from '../../core/runtime';
 import type { WorkflowStatus, WorkflowSummary } from '../../protocol/webview';
 import type { WorkflowModel } from '../workflowModel';
@@ -108,11 +109,13 @@ async function askBudget(workflow: WorkflowSummary): Promise<number | undefined>
   const spent = workflow.costUsd;
   const answer = await vscode.window.showInputBox({
     title: `Baton: raise the budget of "${workflow.task.slice(0, 60)}"`,
-    prompt: `It has spent $${spent.toFixed(2)} of its $${workflow.budgetUsd.toFixed(2)} budget. The new budget, in US dollars:`,
+    prompt: `It has spent ${formatUsd(spent)} of its ${formatUsd(workflow.budgetUsd)} budget. The new budget, in US dollars:`,
     value: (Math.max(workflow.budgetUsd, spent) * 2).toFixed(2),
+    // Opened from a notification or the panel, which take the focus back as they close: a figure must be typed.
+    ignoreFocusOut: true,
     validateInput: (v) => {
       const n = Number(v.trim().replace(/^\$/, ''));
-      return Number.isFinite(n) && n > spent ? undefined : `A number of dollars above $${spent.toFixed(2)}, the amount already spent.`;
+      return Number.isFinite(n) && n > spent ? undefined : `A number of dollars above ${formatUsd(spent)}, the amount already spent.`;
     },
   });
   return answer === undefined ? undefined : Number(answer.trim().replace(/^\$/, ''));
