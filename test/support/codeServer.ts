@@ -1,5 +1,5 @@
-// A real VS Code for the tests: code-server 4.139.1 (VS Code 1.139.1) with a Node extension host,
-// following ../shared/reference/vscode-e2e. Everything it writes stays inside one temporary folder,
+// A real VS Code for the tests: code-server 4.139.1 (VS Code 1.139.1) with a Node extension host, its
+// extension tests loaded through VS Code's own test payload (docs/decisions/0002). Everything it writes stays inside one temporary folder,
 // and stop() ends its whole process group.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
