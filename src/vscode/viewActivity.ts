@@ -32,9 +32,8 @@ export class ViewActivity {
       case 'agent.tool_call': if (agent) agent.currentStep = `${e.data.taskId}: ${e.data.tool} ${e.data.args}`.slice(0, 80); break;
       case 'agent.finished': if (agent) { agent.status = 'done'; agent.currentStep = `last task ${e.data.taskId}`; } break;
       case 'agent.failed': if (agent) { agent.status = 'failed'; agent.currentStep = e.data.error.slice(0, 80); } break;
-      case 'budget.exceeded': live.budgetTripped = e.data.budgetTokens
-        ? `${(e.data.spentTokens ?? 0).toLocaleString('en-US')} tokens used of a ${e.data.budgetTokens.toLocaleString('en-US')}-token budget`
-        : `${formatUsd(e.data.spentUsd)} spent of a ${formatUsd(e.data.budgetUsd)} budget`; break;
+      // What was spent is in the status bar and the panel, always current: the event's figure is that of the call that crossed.
+      case 'budget.exceeded': live.budgetTripped = e.data.budgetTokens ? `the ${e.data.budgetTokens.toLocaleString('en-US')}-token budget` : `the ${formatUsd(e.data.budgetUsd)} budget`; break;
       case 'circuit.state': {
         // The agent keeps working (on a fallback model, or after the cool-down): say why it is slow.
         const key = `${e.data.agentId} on ${e.data.model}`;
@@ -83,7 +82,7 @@ export class ViewActivity {
 }
 
 function alertOf(live: { budgetTripped?: string; openCircuits?: Map<string, string> } | undefined): WorkflowAlert | undefined {
-  if (live?.budgetTripped) return { kind: 'budget', detail: `budget reached: ${live.budgetTripped}` };
+  if (live?.budgetTripped) return { kind: 'budget', detail: `${live.budgetTripped} is reached` };
   const open = [...(live?.openCircuits ?? new Map<string, string>()).keys()];
   return open.length ? { kind: 'circuit', detail: `circuit open: ${open.join(', ')}` } : undefined;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { formatUsd } from '../core/cost/money';
 import type { OpenedEngine } from '../core/openEngine';
 import type { RunOutcome } from '../core/engine';
 import type { BatonEvent } from '../core/events/events';
@@ -85,7 +86,7 @@ export class WorkflowService implements vscode.Disposable {
     const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget, budgetTokens: budgetTokens() });
     // Said once, before any model call: a likely cost above the budget, and models whose calls count as $0.
     if (estimate.usd > budget) {
-      void vscode.window.showWarningMessage(`Baton: the estimate ($${estimate.usd.toFixed(2)}) is above the budget ($${budget.toFixed(2)}): the workflow will likely stop at its budget and ask you to raise it.`);
+      void vscode.window.showWarningMessage(`Baton: the estimate (${formatUsd(estimate.usd)}) is above the budget (${formatUsd(budget)}): the workflow will likely stop at its budget and ask you to raise it.`);
     }
     const unpriced = opened.engine.unpricedModels();
     if (unpriced.length) {
@@ -323,7 +324,7 @@ export class WorkflowService implements vscode.Disposable {
   private async announce(id: string, outcome: RunOutcome): Promise<void> {
     if (outcome.status === 'completed') {
       const lines = outcome.summary.split('\n');
-      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed ($${outcome.costUsd.toFixed(2)}): ${[lines[0], ...lines.filter((l) => /^(Merged into|Not merged|The check failed)/.test(l))].join(' ')}`.trim(), 'Open Panel')
+      void vscode.window.showInformationMessage(`Baton: workflow ${id} completed (${formatUsd(outcome.costUsd)}): ${[lines[0], ...lines.filter((l) => /^(Merged into|Not merged|The check failed)/.test(l))].join(' ')}`.trim(), 'Open Panel')
         .then((a) => a && vscode.commands.executeCommand('baton.openPanel'));
     } else if (outcome.status === 'cancelled') {
       if (!this.paused.has(id)) void vscode.window.showInformationMessage(`Baton: workflow ${id} was cancelled; its agents stopped.`);

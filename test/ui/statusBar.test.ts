@@ -44,6 +44,7 @@ describe('the budget in VS Code: the status bar when it trips, and a person rais
     await input.fill('0.00001');
     await w.page.locator('.quick-input-widget', { hasText: 'A number of dollars above' }).waitFor();
     await input.fill('1');
+    await w.page.locator('.quick-input-widget', { hasText: 'A number of dollars above' }).waitFor({ state: 'detached' });
     await screenshot(w.page, 'budget-raise');
     await w.page.keyboard.press('Enter');
     // Under its new budget the agent does its task, and the merged work asks before it lands.

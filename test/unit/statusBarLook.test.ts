@@ -34,7 +34,9 @@ describe('the status bar: spent against budget, agents at work, breakers', () =>
   it('turns to the error colour when the budget breaker trips, until the workflow resumes', () => {
     bus.emit('wf-1', 'budget.exceeded', { spentUsd: 0.5, budgetUsd: 1 });
     assert.equal(look(0.5).colour, 'error');
-    assert.match(look(0.5).tooltip, /budget reached/);
+    assert.match(look(0.5).tooltip, /wf-1: the \$1\.00 budget is reached/);
+    bus.emit('wf-1', 'budget.exceeded', { spentUsd: 0, budgetUsd: 1, spentTokens: 3100, budgetTokens: 3000 });
+    assert.match(look(0).tooltip, /wf-1: the 3,000-token budget is reached/, 'a token budget says so');
     bus.emit('wf-1', 'workflow.resumed', {});
     assert.equal(look(0.5).colour, undefined);
   });

@@ -110,7 +110,7 @@ async function askBudget(workflow: WorkflowSummary): Promise<number | undefined>
   const answer = await vscode.window.showInputBox({
     title: `Baton: raise the budget of "${workflow.task.slice(0, 60)}"`,
     prompt: `It has spent ${formatUsd(spent)} of its ${formatUsd(workflow.budgetUsd)} budget. The new budget, in US dollars:`,
-    value: (Math.max(workflow.budgetUsd, spent) * 2).toFixed(2),
+    value: String(Number((Math.max(workflow.budgetUsd, spent) * 2).toPrecision(2))),
     // Opened from a notification or the panel, which take the focus back as they close: a figure must be typed.
     ignoreFocusOut: true,
     validateInput: (v) => {
