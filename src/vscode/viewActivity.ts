@@ -48,6 +48,8 @@ export class ViewActivity {
       case 'approval.requested': live.status = 'waiting'; live.currentStep = `waiting for approval: ${e.data.reason}`.slice(0, 120); break;
       case 'workflow.paused': live.status = e.data.reason === 'approval' ? 'waiting' : 'paused'; break;
       case 'workflow.resumed': live.status = 'running'; live.currentStep = undefined; live.budgetTripped = undefined; break;
+      // A rollback leaves the workflow paused at where it went back to: no approval it waited for is open any more.
+      case 'rollback.done': live.status = 'paused'; live.currentStep = undefined; live.budgetTripped = undefined; break;
       case 'workflow.completed': live.status = 'completed'; live.currentStep = undefined; break;
       case 'workflow.failed': live.status = 'failed'; live.currentStep = e.data.error.slice(0, 120); break;
       case 'workflow.cancelled': live.status = 'cancelled'; live.currentStep = undefined; break;

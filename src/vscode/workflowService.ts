@@ -113,6 +113,7 @@ export class WorkflowService implements vscode.Disposable {
   async decide(workflowId: string, approvalId: string | undefined, decision: 'approve' | 'reject', reason?: string, budgetUsd?: number): Promise<void> {
     const opened = await this.owner(workflowId);
     await opened.engine.decide(workflowId, approvalId, decision, reason, { budgetUsd });
+    await this.settledRun(opened, workflowId);
     if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
   }
 
@@ -138,6 +139,7 @@ export class WorkflowService implements vscode.Disposable {
    */
   async rollback(workflowId: string, snapshot?: number): Promise<void> {
     const opened = await this.owner(workflowId);
+    await this.settledRun(opened, workflowId);
     if (this.running.has(workflowId)) throw new Error(`Workflow ${workflowId} is running: pause or cancel it first, then roll back.`);
     const snapshots = await opened.engine.snapshots(workflowId);
     const finished = (await opened.engine.checkpoints(workflowId)).at(-1)?.finished ?? [];
@@ -161,6 +163,7 @@ export class WorkflowService implements vscode.Disposable {
   async resume(workflowId: string): Promise<void> {
     const opened = await this.owner(workflowId);
     this.paused.delete(workflowId);
+    await this.settledRun(opened, workflowId);
     if (!this.running.has(workflowId)) void this.runInBackground(opened, workflowId, (await opened.engine.status(workflowId)).task);
   }
 
@@ -284,6 +287,18 @@ export class WorkflowService implements vscode.Disposable {
       if (opened && (await opened.engine.list()).some((r) => r.id === workflowId)) return opened;
     }
     throw new Error(`There is no workflow ${workflowId} here.`);
+  }
+
+  /**
+   * A run whose workflow already stopped (waiting, paused) is only announcing it: the views show the stop
+   * as soon as its events arrive, so a person may answer before the run has ended. Its end is awaited, so
+   * that the answer starts the next run (or the rollback goes ahead) instead of being taken for a running one.
+   */
+  private async settledRun(opened: OpenedEngine, workflowId: string): Promise<void> {
+    const run = this.runs.get(workflowId);
+    if (!run) return;
+    const { status } = await opened.engine.status(workflowId);
+    if (status === 'waiting' || status === 'paused') await run;
   }
 
   private runInBackground(opened: OpenedEngine, id: string, title: string, firstMessage?: string): Promise<void> {

@@ -50,6 +50,13 @@ describe('the status bar: spent against budget, agents at work, breakers', () =>
     assert.equal(look(0.1).colour, undefined);
   });
 
+  it('a rolled-back workflow is paused, not still waiting for the approval it no longer has', () => {
+    bus.emit('wf-1', 'approval.requested', { approvalId: 't2-after-r1', taskId: 't2', trigger: 'dependencies', reason: 'package.json' });
+    assert.equal(activity.summarize(record(0.1)).status, 'waiting');
+    bus.emit('wf-1', 'rollback.done', { level: 'snapshot', toSnapshot: 1, ref: 'refs/baton/snapshots/wf-1/1', branches: ['baton/wf-1/coder'] });
+    assert.equal(activity.summarize(record(0.1)).status, 'paused');
+  });
+
   it('with nothing at all, shows the default budget', () => {
     assert.equal(statusBarLook([], 2).text, '$(organization) $0.00 / $2.00');
     // A budget under a cent is shown as it is, never as $0.00.
