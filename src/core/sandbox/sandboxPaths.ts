@@ -1,0 +1,95 @@
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+// Which parts of the machine a sandboxed command sees. The whole file system is there read-only, because builds find
+// their tools in too many places to list (/usr, /opt, ~/.nvm, ~/.cache, ~/.cargo...); what must not be read even so
+// is covered with an empty read-only folder or file.
+
+/**
+ * Credential stores in a home folder, as tools keep them: ssh, cloud CLIs, registries, git, databases, keyrings, and
+ * Baton's own settings (~/.config/baton may hold a PostgreSQL URL or a webhook). The sandbox's HOME is a private folder,
+ * so no tool looks here by default; these are covered for a command that looks on purpose.
+ */
+export const credentialStores = [
+  '.ssh', '.gnupg', '.aws', '.azure', '.config/gcloud', '.kube', '.docker', '.config/gh', '.config/hub', '.config/glab-cli',
+  '.netrc', '.npmrc', '.yarnrc', '.yarnrc.yml', '.pypirc', '.pgpass', '.my.cnf', '.git-credentials', '.config/git/credentials',
+  '.cargo/credentials', '.cargo/credentials.toml', '.gem/credentials', '.m2/settings.xml', '.gradle/gradle.properties',
+  '.local/share/keyrings', '.password-store', '.config/Code/User/globalStorage', '.vscode-server/data/User/globalStorage',
+  '.config/baton',
+] as const;
+
+export interface GitLayout {
+  /** The repository's shared git directory (the main `.git`): read-only inside, git needs its objects and refs. */
+  readonly commonDir: string;
+  /** Baton's state in it (`.git/baton`): worktrees of every agent, the database, audit logs. Hidden but for the worktree. */
+  readonly batonDir: string;
+  readonly batonDirExists: boolean;
+  /** The worktree is a main working tree: its `.git` is a folder inside the writable tree, made read-only again. */
+  readonly ownGitDir?: string;
+}
+
+/** Where `worktree`'s git data lives, from its `.git` (a folder, or a file `gitdir: <path>` in a linked worktree). */
+export function gitLayout(worktree: string): GitLayout | undefined {
+  const dotGit = join(worktree, '.git');
+  let stat;
+  try {
+    stat = lstatSync(dotGit);
+  } catch {
+    return undefined; // not a git working tree: nothing of git's to protect
+  }
+  if (stat.isDirectory()) {
+    const commonDir = realpathSync(dotGit);
+    return { ...withBatonDir(commonDir), ownGitDir: commonDir };
+  }
+  const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+  if (!pointer) return undefined;
+  const gitDir = resolve(worktree, pointer);
+  let commonDir = gitDir;
+  try {
+    const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
+    commonDir = isAbsolute(common) ? common : resolve(gitDir, common);
+  } catch {
+    // No commondir file: the gitdir is the common directory itself.
+  }
+  commonDir = realIfExists(commonDir) ?? commonDir;
+  return withBatonDir(commonDir);
+}
+
+function withBatonDir(commonDir: string): Pick<GitLayout, 'commonDir' | 'batonDir' | 'batonDirExists'> {
+  const batonDir = join(commonDir, 'baton');
+  return { commonDir, batonDir, batonDirExists: realIfExists(batonDir) !== undefined };
+}
+
+export interface Cover {
+  readonly path: string;
+  readonly kind: 'dir' | 'file';
+}
+
+/** The existing credential stores of the user's home folders (the account's and $HOME), resolved through symlinks. */
+export function credentialCovers(env: NodeJS.ProcessEnv = process.env): Cover[] {
+  const homes = new Set<string>([homedir()]);
+  try {
+    homes.add(userInfo().homedir);
+  } catch {
+    // An account with no passwd entry (a container's arbitrary uid): $HOME is all there is.
+  }
+  if (env.HOME) homes.add(env.HOME);
+  const covers = new Map<string, Cover>();
+  for (const home of homes) {
+    for (const store of credentialStores) {
+      const real = realIfExists(join(home, store));
+      if (real === undefined || real === '/') continue;
+      covers.set(real, { path: real, kind: statSync(real).isDirectory() ? 'dir' : 'file' });
+    }
+  }
+  return [...covers.values()];
+}
+
+export function realIfExists(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
