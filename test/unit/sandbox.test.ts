@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runProcess } from '../../src/core/agents/tools/runProcess';
 import type { ProcessOutcome } from '../../src/core/agents/tools/runProcess';
 import { runCheck } from '../../src/core/graph/checkRun';
@@ -108,22 +108,25 @@ describe('the sandbox of agent commands and the check', function () {
     assert.equal(branch.output.trim().split('\n')[0], 'baton/wf/mine', branch.output);
   });
 
-  it("covers the user's credential stores", async () => {
+  it("hides the user's home but for the toolchains on PATH, and covers credential stores even there", async () => {
     const home = mkdtempSync(join(parent, 'home-'));
-    mkdirSync(join(home, '.ssh'));
-    writeFileSync(join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY');
-    writeFileSync(join(home, '.netrc'), 'machine example.com password hunter2');
-    mkdirSync(join(home, '.config', 'baton'), { recursive: true });
-    writeFileSync(join(home, '.config', 'baton', 'config.yaml'), 'storage: { postgresUrl: postgres://u:pw@db/x }');
-    const files = [join(home, '.ssh', 'id_ed25519'), join(home, '.netrc'), join(home, '.config', 'baton', 'config.yaml')];
-    const saved = process.env.HOME;
-    process.env.HOME = home;
+    const write = (path: string, text: string) => (mkdirSync(dirname(join(home, path)), { recursive: true }), writeFileSync(join(home, path), text));
+    write('.ssh/id_ed25519', 'PRIVATE KEY');
+    write('.netrc', 'machine example.com password hunter2');
+    write('.bash_history', 'psql postgres://u:pw@db/x');
+    write('.config/baton/config.yaml', 'storage: { postgresUrl: postgres://u:pw@db/x }');
+    write('.cargo/bin/cargo-tool', 'a tool');
+    write('.cargo/credentials.toml', 'token = "cio_secret"');
+    const files = ['.ssh/id_ed25519', '.netrc', '.bash_history', '.config/baton/config.yaml', '.cargo/bin/cargo-tool', '.cargo/credentials.toml'].map((f) => join(home, f));
+    const saved = { HOME: process.env.HOME, PATH: process.env.PATH };
+    Object.assign(process.env, { HOME: home, PATH: `${join(home, '.cargo', 'bin')}:${process.env.PATH}` });
     try {
       assert.equal(json(await unconfined(`read ${files.join(' ')}`))[files[0]!], 'PRIVATE KEY', 'the probe reads what is there');
       const seen = json(await probe(`read ${files.join(' ')}`));
-      assert.deepEqual(files.map((f) => seen[f]), ['ENOENT', 'EACCES', 'ENOENT']); // a folder emptied, a file made /dev/null
+      // The toolchain's folder is back, read-only, with its credentials made /dev/null (unreadable: nodev); the rest is gone.
+      assert.deepEqual(files.map((f) => seen[f]), ['ENOENT', 'ENOENT', 'ENOENT', 'ENOENT', 'a tool', 'EACCES']);
     } finally {
-      process.env.HOME = saved;
+      Object.assign(process.env, saved);
     }
   });
 

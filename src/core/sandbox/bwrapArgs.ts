@@ -11,7 +11,10 @@ export interface SandboxLayout {
   /** The agent's worktree: the one place besides the private /tmp where the command may write; its working folder. */
   readonly worktree: string;
   readonly git?: GitLayout;
-  /** Credential stores to cover (sandboxPaths.ts). */
+  /** The user's home folders, hidden but for `toolchains` (sandboxPaths.ts). */
+  readonly homes: readonly string[];
+  readonly toolchains: readonly string[];
+  /** Credential stores to cover where a toolchain brought them back. */
   readonly covers: readonly Cover[];
   /** The host side of the network proxy's socket, when the command may reach named hosts. */
   readonly proxySocket?: string;
@@ -41,8 +44,16 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     '--proc', '/proc', // the PID namespace's own: no /proc/<pid>/environ of Baton or of anything else
   ];
   for (const root of replacedRoots) args.push('--tmpfs', root);
-  const exposed = [layout.worktree, ...(layout.git ? [layout.git.commonDir] : [])];
+  const exposed = [layout.worktree, ...layout.toolchains, ...(layout.git ? [layout.git.commonDir] : [])];
+  const hidden = [...replacedRoots, ...layout.homes];
   const readOnly: string[] = [];
+  for (const home of layout.homes) {
+    // One inside a replaced root or another home (a test's HOME under the account's) is hidden with it.
+    if (hidden.some((root) => root !== home && within(home, root))) continue;
+    args.push('--tmpfs', home);
+    readOnly.push(home);
+  }
+  for (const path of layout.toolchains) args.push('--ro-bind', path, path);
   if (layout.git) {
     args.push('--ro-bind', layout.git.commonDir, layout.git.commonDir);
     if (layout.git.batonDirExists) {
@@ -51,8 +62,8 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     }
   }
   for (const cover of layout.covers) {
-    // A store under a replaced root is gone already, unless the repository brought it back.
-    if (replacedRoots.some((root) => within(cover.path, root)) && !exposed.some((e) => within(cover.path, e))) continue;
+    // A store in a hidden folder is gone already, unless a toolchain or the repository brought it back.
+    if (hidden.some((root) => within(cover.path, root)) && !exposed.some((e) => within(cover.path, e))) continue;
     if (within(layout.worktree, cover.path)) continue; // a worktree inside a store: the user put it there
     if (cover.kind === 'dir') {
       args.push('--tmpfs', cover.path);

@@ -4,7 +4,7 @@ import { commandEnv } from '../agents/tools/commandEnv';
 import { runProcess } from '../agents/tools/runProcess';
 import type { ProcessOutcome } from '../agents/tools/runProcess';
 import { bwrapArgs, sandboxHome, sandboxTmp } from './bwrapArgs';
-import { credentialCovers, gitLayout } from './sandboxPaths';
+import { credentialCovers, gitLayout, homeFolders, toolchainsInHomes } from './sandboxPaths';
 import { openProxy } from './sandboxNetwork';
 import { sandboxStatus } from './sandboxStatus';
 import type { CommandSandbox } from './sandboxStatus';
@@ -53,10 +53,13 @@ export async function runConfined(command: string, run: ConfinedRun): Promise<Pr
   let nsInit: number | undefined;
   try {
     const argv = proxy ? proxy.argv(status.socat!, command) : ['/bin/sh', '-c', command];
-    const args = bwrapArgs({ worktree, git: gitLayout(worktree), covers: credentialCovers(), proxySocket: proxy?.socket, argv });
+    const env = { ...commandEnv(process.env, { names, home: sandboxHome, tmpdir: sandboxTmp }), ...proxy?.env };
+    const homes = homeFolders();
+    const toolchains = toolchainsInHomes(env, homes);
+    const args = bwrapArgs({ worktree, git: gitLayout(worktree), homes, toolchains, covers: credentialCovers(homes), proxySocket: proxy?.socket, argv });
     const outcome = await runProcess(command, {
       cwd: worktree,
-      env: { ...commandEnv(process.env, { names, home: sandboxHome, tmpdir: sandboxTmp }), ...proxy?.env },
+      env,
       ...limits,
       wrapper: { file: status.bwrap, args, onSpawn: (child) => readInfo(child, (pid) => (nsInit = pid)) },
       whenGone: () => namespaceGone(() => nsInit),

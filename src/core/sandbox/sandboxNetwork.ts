@@ -11,8 +11,8 @@ import { proxySocketInside } from './bwrapArgs';
 // outside, so the sandbox needs no DNS either.
 
 const insidePort = 3128;
-// The listening socket socat makes, as /proc/net/tcp shows it: 127.0.0.1:3128, state LISTEN (0A).
-const listening = `0100007F:${insidePort.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
+// The listening socket socat makes, as /proc/net/tcp shows it: local address 127.0.0.1:3128, state LISTEN (0A).
+const listening = `0100007F:${insidePort.toString(16).toUpperCase().padStart(4, '0')} 0A`;
 
 export interface Proxy {
   /** The host side of the socket. */
@@ -49,8 +49,10 @@ export async function openProxy(allowed: readonly string[]): Promise<Proxy> {
     env: { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NODE_USE_ENV_PROXY: '1' },
     argv: (socat, command) => [
       '/bin/sh', '-c',
+      // Shell builtins only while waiting: no process started per look at /proc/net/tcp.
       `"$1" TCP-LISTEN:${insidePort},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${proxySocketInside} & bridge=$!
-until grep -q '${listening}' /proc/net/tcp; do kill -0 "$bridge" 2>/dev/null || { echo 'baton: the network bridge (socat) did not start' >&2; exit 125; }; done
+ready() { while read -r _ local _ state _; do [ "$local $state" = '${listening}' ] && return 0; done < /proc/net/tcp; return 1; }
+until ready; do kill -0 "$bridge" 2>/dev/null || { echo 'baton: the network bridge (socat) did not start' >&2; exit 125; }; done
 exec /bin/sh -c "$2"`,
       'sh', socat, command,
     ],

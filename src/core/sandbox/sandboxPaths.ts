@@ -1,10 +1,12 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
-// Which parts of the machine a sandboxed command sees. The whole file system is there read-only, because builds find
-// their tools in too many places to list (/usr, /opt, ~/.nvm, ~/.cache, ~/.cargo...); what must not be read even so
-// is covered with an empty read-only folder or file.
+// Which parts of the machine a sandboxed command sees. The system is there read-only (/usr, /etc, /opt: builds find
+// their tools in too many places to list). The user's home folders are not: a command's HOME is a private folder, so
+// no tool looks there by default, and what a home holds (other projects, shell history, browser profiles, keys) is
+// none of an agent's business. Only the toolchains PATH and the toolchain variables point into come back, read-only,
+// and credential stores inside those are covered again.
 
 /**
  * Credential stores in a home folder, as tools keep them: ssh, cloud CLIs, registries, git, databases, keyrings, and
@@ -66,8 +68,8 @@ export interface Cover {
   readonly kind: 'dir' | 'file';
 }
 
-/** The existing credential stores of the user's home folders (the account's and $HOME), resolved through symlinks. */
-export function credentialCovers(env: NodeJS.ProcessEnv = process.env): Cover[] {
+/** The user's home folders (the account's and $HOME), resolved; never `/`, which is a home for some service accounts. */
+export function homeFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const homes = new Set<string>([homedir()]);
   try {
     homes.add(userInfo().homedir);
@@ -75,6 +77,34 @@ export function credentialCovers(env: NodeJS.ProcessEnv = process.env): Cover[] 
     // An account with no passwd entry (a container's arbitrary uid): $HOME is all there is.
   }
   if (env.HOME) homes.add(env.HOME);
+  return [...new Set([...homes].map(realIfExists).filter((h): h is string => h !== undefined && h !== '/'))];
+}
+
+// Where a toolchain says it is installed; with HOME private it finds itself only through these.
+const toolchainVariables = ['JAVA_HOME', 'GOROOT', 'RUSTUP_HOME', 'CARGO_HOME', 'PYENV_ROOT', 'NVM_DIR', 'VIRTUAL_ENV'];
+
+/**
+ * What a command needs from inside the home folders: for each PATH folder there, its installation (the folder
+ * above `bin`: ~/.nvm/versions/node/v22/bin needs ../lib), and the toolchain variables' folders. Read-only.
+ */
+export function toolchainsInHomes(env: Readonly<Record<string, string | undefined>>, homes: readonly string[]): string[] {
+  const inHome = (path: string) => homes.some((home) => path !== home && path.startsWith(home + sep));
+  const found = new Set<string>();
+  for (const entry of (env.PATH ?? '').split(delimiter).filter(isAbsolute)) {
+    const real = realIfExists(entry);
+    if (real === undefined || !inHome(real)) continue;
+    const prefix = /[/\\]s?bin$/.test(real) ? dirname(real) : real;
+    found.add(inHome(prefix) ? prefix : real);
+  }
+  for (const name of toolchainVariables) {
+    const real = env[name] && isAbsolute(env[name]) ? realIfExists(env[name]) : undefined;
+    if (real !== undefined && inHome(real)) found.add(real);
+  }
+  return [...found];
+}
+
+/** The existing credential stores of the user's home folders, resolved through symlinks. */
+export function credentialCovers(homes: readonly string[]): Cover[] {
   const covers = new Map<string, Cover>();
   for (const home of homes) {
     for (const store of credentialStores) {
