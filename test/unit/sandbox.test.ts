@@ -85,13 +85,14 @@ describe('the sandbox of agent commands and the check', function () {
     const tag = randomUUID();
     const targets = {
       worktree: join(mine, `w-${tag}`), tmp: `/tmp/w-${tag}`, home: join(homedir(), `w-${tag}`), repository: join(repo, `w-${tag}`),
-      hooks: join(repo, '.git', 'hooks', 'post-commit'), otherAgent: join(other, `w-${tag}`), etc: `/etc/w-${tag}`, batonState: join(batonDir, `w-${tag}`),
+      hooks: join(repo, '.git', 'hooks', 'post-commit'), gitPointer: join(mine, '.git'), otherAgent: join(other, `w-${tag}`), etc: `/etc/w-${tag}`, batonState: join(batonDir, `w-${tag}`),
     };
     const seen = json(await probe(`write ${Object.values(targets).join(' ')}`));
     const at = (name: keyof typeof targets) => seen[targets[name]];
     assert.equal(at('worktree'), 'ok');
     assert.equal(at('tmp'), 'ok');
-    for (const name of ['home', 'repository', 'hooks', 'etc'] as const) assert.equal(at(name), 'EROFS', name);
+    for (const name of ['home', 'repository', 'hooks', 'gitPointer', 'etc'] as const) assert.equal(at(name), 'EROFS', name);
+    assert.match(readFileSync(targets.gitPointer, 'utf8'), /^gitdir: /);
     for (const name of ['otherAgent', 'batonState'] as const) assert.match(String(at(name)), /^(ENOENT|EROFS)$/, name);
     assert.equal(existsSync(targets.worktree), true);
     for (const name of ['tmp', 'home', 'repository', 'hooks', 'etc', 'otherAgent', 'batonState'] as const) assert.equal(existsSync(targets[name]), false, `${name} was written`);

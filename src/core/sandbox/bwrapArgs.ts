@@ -71,7 +71,7 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     } else args.push('--ro-bind', '/dev/null', cover.path);
   }
   args.push('--bind', layout.worktree, layout.worktree);
-  if (layout.git?.ownGitDir) args.push('--ro-bind', layout.git.ownGitDir, layout.git.ownGitDir);
+  if (layout.git) args.push('--ro-bind', layout.git.dotGit, layout.git.dotGit);
   for (const path of readOnly) args.push('--remount-ro', path);
   args.push('--dir', sandboxHome);
   if (layout.proxySocket) args.push('--dir', '/run/baton', '--ro-bind', layout.proxySocket, proxySocketInside);

@@ -27,8 +27,11 @@ export interface GitLayout {
   /** Baton's state in it (`.git/baton`): worktrees of every agent, the database, audit logs. Hidden but for the worktree. */
   readonly batonDir: string;
   readonly batonDirExists: boolean;
-  /** The worktree is a main working tree: its `.git` is a folder inside the writable tree, made read-only again. */
-  readonly ownGitDir?: string;
+  /**
+   * The worktree's own `.git` (the file pointing at its gitdir, or a main tree's folder), made read-only again over
+   * the writable tree: a command that pointed it elsewhere would hand Baton's next git command a config of its own.
+   */
+  readonly dotGit: string;
 }
 
 /** Where `worktree`'s git data lives, from its `.git` (a folder, or a file `gitdir: <path>` in a linked worktree). */
@@ -42,7 +45,7 @@ export function gitLayout(worktree: string): GitLayout | undefined {
   }
   if (stat.isDirectory()) {
     const commonDir = realpathSync(dotGit);
-    return { ...withBatonDir(commonDir), ownGitDir: commonDir };
+    return { ...withBatonDir(commonDir), dotGit: commonDir };
   }
   const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
   if (!pointer) return undefined;
@@ -55,7 +58,7 @@ export function gitLayout(worktree: string): GitLayout | undefined {
     // No commondir file: the gitdir is the common directory itself.
   }
   commonDir = realIfExists(commonDir) ?? commonDir;
-  return withBatonDir(commonDir);
+  return { ...withBatonDir(commonDir), dotGit };
 }
 
 function withBatonDir(commonDir: string): Pick<GitLayout, 'commonDir' | 'batonDir' | 'batonDirExists'> {
