@@ -1,4 +1,4 @@
-// Debian packages for the tests (Chromium, PostgreSQL, gssapi headers), system-wide, so they are
+// Debian packages for the tests (Chromium, PostgreSQL, gssapi headers, bubblewrap, socat), system-wide, so they are
 // installed once per machine and not per tools cache.
 import { spawnSync } from 'node:child_process';
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureNode, ensurePostgres, envWithNode } from './tools.mjs';
+import { ensureNode, ensurePostgres, ensureSandboxTools, envWithNode } from './tools.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const results = join(root, 'test-results');
@@ -35,6 +35,16 @@ if (['unit', 'checkpointer', 'package'].some((t) => tiers.includes(t))) {
     ensurePostgres();
   } catch (e) {
     console.error(`[tools] PostgreSQL: ${e.message}`);
+  }
+}
+
+// Every tier that runs agents' commands or doctor expects the sandbox (bubblewrap, socat) to be there, as on a
+// developer's Linux machine; when it cannot be installed the run goes on and those tests say what is missing.
+if (['unit', 'package', 'vscode', 'ui'].some((t) => tiers.includes(t))) {
+  try {
+    ensureSandboxTools();
+  } catch (e) {
+    console.error(`[tools] bubblewrap: ${e.message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 // Provisions the tools Baton's scripts need and caches them between runs, so a fresh machine
 // needs nothing but `npm install` and `npm test`: a Node >= 22.13 (for node:sqlite), Debian's
-// PostgreSQL server for the Postgres store tests, and for the real-VS-Code tiers code-server 4.139.1
-// and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
+// PostgreSQL server for the Postgres store tests, Debian's bubblewrap and socat (the sandbox of agents'
+// commands), and for the real-VS-Code tiers code-server 4.139.1 and Debian's Chromium. Plain ESM with no dependencies, because it runs on whatever Node the
 // machine has (Node 20 here) before anything else exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,6 +110,16 @@ export function ensurePostgres() {
   return bin;
 }
 
+/**
+ * Debian's bubblewrap, the sandbox agents' commands and the project's check run in, and socat, which carries the
+ * traffic to hosts a team allows into it (docs/decisions/0023). Without them those tests would see no sandbox.
+ */
+export function ensureSandboxTools() {
+  const missing = [['bubblewrap', '/usr/bin/bwrap'], ['socat', '/usr/bin/socat']].filter(([, bin]) => !existsSync(bin)).map(([pkg]) => pkg);
+  if (missing.length) aptInstall(missing);
+  return '/usr/bin/bwrap';
+}
+
 /** code-server (VS Code 1.139.1 with a Node extension host), built for Node 24. Returns its entry script. */
 export function ensureCodeServer(node) {
   ensureChromium();
@@ -168,16 +178,17 @@ function ensureNodeHome() {
   try { return ensureNode(); } finally { if (prev === undefined) delete process.env.BATON_FORCE_NODE24; else process.env.BATON_FORCE_NODE24 = prev; }
 }
 
-// `node scripts/tools.mjs node|code-server|chromium|postgres` prints the provisioned path (used by shell scripts).
+// `node scripts/tools.mjs node|code-server|chromium|postgres|sandbox` prints the provisioned path (used by shell scripts).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const what = process.argv[2];
   try {
     if (what === 'node') console.log(ensureNode().bin);
     else if (what === 'chromium') console.log(ensureChromium());
     else if (what === 'postgres') console.log(ensurePostgres());
+    else if (what === 'sandbox') console.log(ensureSandboxTools());
     else if (what === 'stock-saver') console.log(ensureStockSaver(ensureNodeHome()));
     else if (what === 'code-server') console.log(ensureCodeServer(ensureNodeHome()));
-    else { console.error('usage: node scripts/tools.mjs node|chromium|postgres|code-server|stock-saver'); process.exit(2); }
+    else { console.error('usage: node scripts/tools.mjs node|chromium|postgres|sandbox|code-server|stock-saver'); process.exit(2); }
   } catch (e) {
     console.error(`[tools] ${e.message}`);
     process.exit(1);

@@ -85,6 +85,7 @@ export function runFlags(flags: Flags, env: NodeJS.ProcessEnv, user: UserSetting
       fallbackModels: lines(env.BATON_MODEL_FALLBACKS, ',') ?? user.model?.fallbacks,
       pricing: user.model?.pricing,
       allowCommands: lines(env.BATON_ALLOW_COMMANDS, '\n') ?? user.commands?.allow ?? [],
+      commandEnv: user.commands?.env ?? [],
       checkCommand: checkCommand(flags.check) ?? (user.check?.command || undefined),
       keepWorktrees: keep || user.git?.keepWorktrees === true,
       storage: storageSettings(env, user.storage),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/config/configError';
 import { approvalTriggers, workflowModes } from '../core/config/vocabulary';
 import { parseYamlConfig } from '../core/config/yamlConfig';
+import { variableNamePattern } from '../core/agents/tools/commandEnv';
 
 // The CLI's own settings file: the keys of VS Code's `baton.*` settings, nested as YAML (`model.name` is
 // `model: { name: ... }`), so one vocabulary serves both faces. Environment variables and flags win over it.
@@ -32,7 +33,10 @@ export const userSettingsSchema = z.strictObject({
     require: z.array(z.enum(approvalTriggers)).optional(),
     confidenceThreshold: z.number().min(0).max(1).optional(),
   }).optional(),
-  commands: z.strictObject({ allow: z.array(text).optional() }).optional(),
+  commands: z.strictObject({
+    allow: z.array(text).optional(),
+    env: z.array(z.string().regex(variableNamePattern, 'must be the name of an environment variable, such as JAVA_HOME')).optional(),
+  }).optional(),
   check: z.strictObject({ command: z.string().trim().optional() }).optional(),
   git: z.strictObject({ keepWorktrees: z.boolean().optional() }).optional(),
   storage: z.strictObject({ backend: z.enum(['sqlite', 'postgres']).optional(), postgresUrl: z.string().trim().optional() }).optional(),

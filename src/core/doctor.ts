@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
+import { sandboxStatus } from './sandbox/sandboxStatus';
+import type { CommandSandbox } from './sandbox/sandboxStatus';
 import type { StorageSettings } from './store/operationalStore';
 
 const run = promisify(execFile);
@@ -29,6 +31,8 @@ export interface DoctorInput {
    * driver: VS Code runs it from the extension's small bundle and loads the check with the engine.
    */
   checkStorage?: (url: string, timeoutMs?: number) => Promise<Check>;
+  /** The sandbox agents' commands would run in; unset: bubblewrap from PATH. */
+  sandbox?: CommandSandbox;
 }
 
 
@@ -45,6 +49,7 @@ export async function runDoctor(input: DoctorInput): Promise<Check[]> {
     name: 'Repository', status: 'fail', detail: 'No folder is open.', fix: 'Open the folder of a git repository.',
   });
   checks.push(...(await checkModel(input)));
+  checks.push(await checkSandbox(input));
   if (input.storage?.backend === 'postgres') {
     checks.push(input.checkStorage
       ? await input.checkStorage(input.storage.postgresUrl, input.timeoutMs)
@@ -78,6 +83,14 @@ async function checkRepository(dir: string): Promise<Check> {
   } catch {
     return { name, status: 'fail', detail: `${dir} has no commits yet.`, fix: 'Make a first commit: agents branch off it.' };
   }
+}
+
+/** A missing sandbox does not stop a run, but every command then waits for a person (and the CLI has none to ask). */
+async function checkSandbox(input: DoctorInput): Promise<Check> {
+  const status = await sandboxStatus(input.sandbox);
+  if (!status.available) return { name: 'Sandbox', status: 'warn', detail: status.problem, fix: status.fix };
+  const network = status.socat ? '' : ' (socat is not installed: hosts in sandbox.network cannot be reached; `sudo apt install socat`)';
+  return { name: 'Sandbox', status: 'ok', detail: `${status.version}: agents' commands and the check run without network, writing only their worktree${network}` };
 }
 
 function isLocal(url: URL): boolean {

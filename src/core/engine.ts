@@ -44,6 +44,7 @@ import { WorkflowOutcomes } from './workflowOutcome';
 import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
 import type { PendingApproval, RunSettings, WorkflowRecord, WorkflowRecords } from './workflowRecords';
 import { checkSettings, cleanUpWorkflow } from './workflowEnd';
+import type { CommandSandbox } from './sandbox/sandboxStatus';
 
 export interface EngineOptions {
   repoDir: string;
@@ -61,6 +62,10 @@ export interface EngineOptions {
   approvals: { require: readonly ApprovalTrigger[]; confidenceThreshold: number; mode: ApprovalPolicy['mode'] };
   allowCommands: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
+  /** Environment variable names commands get besides the built-in list (`baton.commands.env`). */
+  commandEnv?: readonly string[];
+  /** The sandbox of commands and the check; unset: bubblewrap from PATH. Tests point it at a missing one. */
+  sandbox?: CommandSandbox;
   pricing: Pricing;
   /** What earlier workflows taught: read before a run, written when one ends. */
   memory?: LearningMemory;
@@ -436,6 +441,7 @@ export class Engine {
       approvals: { require: new Set(o.approvals.require), confidenceThreshold: o.approvals.confidenceThreshold, largeChangeFiles: o.team.approvals.largeChangeFiles, mode },
       allowCommands: o.allowCommands,
       approveCommand: o.approveCommand,
+      commands: { sandbox: o.sandbox, envNames: o.commandEnv ?? [], network: o.team.sandbox?.network ?? [] },
       decideByPolicy: policyDecider(o.bus, record.id, mode),
       lessons: recollection.lessons,
       trackRecords: recollection.trackRecords,

@@ -11,6 +11,7 @@ import { AuditLogRecorder } from './events/auditLogRecorder';
 import { EventBus } from './events/eventBus';
 import { findRepository } from './git/repository';
 import type { ModelEndpoint } from './modelEndpoint';
+import type { CommandSandbox } from './sandbox/sandboxStatus';
 import { openOperationalStore } from './store/operationalStore';
 import type { StorageSettings } from './store/operationalStore';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
@@ -27,6 +28,10 @@ export interface EngineSettings {
   approvalMode?: 'ask' | 'auto' | 'never';
   allowCommands?: readonly string[];
   approveCommand?: EngineContext['approveCommand'];
+  /** `baton.commands.env`: names of environment variables commands get besides the built-in list. */
+  commandEnv?: readonly string[];
+  /** The commands' sandbox; unset: bubblewrap from PATH. */
+  sandbox?: CommandSandbox;
   pricing?: PriceTable;
   /** The project's check, run on the integrated result; agents.yaml check.command wins. */
   checkCommand?: string;
@@ -101,6 +106,8 @@ export async function openEngine(repoDir: string, given: EngineSettings, adjust?
     },
     allowCommands: settings.allowCommands ?? [],
     approveCommand: settings.approveCommand,
+    commandEnv: settings.commandEnv,
+    sandbox: settings.sandbox,
     pricing: await Pricing.load(settings.pricing, { baseUrl: settings.endpoint.baseUrl }),
     resilience: { fallbackModels: settings.fallbackModels },
     memory: new SqliteMemory(db),

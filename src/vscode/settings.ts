@@ -45,6 +45,7 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     confidenceThreshold: c.get<number>('approvals.confidenceThreshold', 0.6),
     approvalMode: 'ask',
     allowCommands: c.get<string[]>('commands.allow', []),
+    commandEnv: c.get<string[]>('commands.env', []),
     pricing: c.get<PriceTable>('model.pricing', {}),
     checkCommand: c.get<string>('check.command', '').trim() || undefined,
     keepWorktrees: c.get<boolean>('git.keepWorktrees', false),

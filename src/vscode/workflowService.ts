@@ -373,7 +373,9 @@ export class WorkflowService implements vscode.Disposable {
 }
 
 /** A command an agent wants to run that baton.commands.allow does not list: the user decides. */
-async function askToRunCommand(command: string, agentId: string, taskId: string): Promise<boolean> {
-  const answer = await vscode.window.showWarningMessage(`Baton: ${agentId} (task ${taskId}) wants to run \`${command}\` in its worktree.`, { modal: true, detail: 'Add it to baton.commands.allow to allow it without asking.' }, 'Run It');
+async function askToRunCommand(command: string, agentId: string, taskId: string, why?: string): Promise<boolean> {
+  const who = taskId === 'check' && agentId === 'integration' ? 'The project\'s check' : `${agentId} (task ${taskId})`;
+  const detail = why ?? 'Add it to baton.commands.allow to allow it without asking.';
+  const answer = await vscode.window.showWarningMessage(`Baton: ${who} wants to run \`${command}\` in its worktree.`, { modal: true, detail }, 'Run It');
   return answer === 'Run It';
 }

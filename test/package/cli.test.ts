@@ -58,7 +58,7 @@ describe('the baton CLI bundle (dist/cli.js)', () => {
       const r = await execFileAsync(process.execPath, [cli, 'doctor', '--json'], { cwd: repo, encoding: 'utf8', env });
       const checks = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; status: string });
       assert.deepEqual(checks.map((c) => [c.name, c.status]), [
-        ['Node.js runtime', 'ok'], ['git', 'ok'], ['Repository', 'ok'], ['API key', 'ok'], ['Model endpoint', 'ok'], ['Settings file', 'ok'],
+        ['Node.js runtime', 'ok'], ['git', 'ok'], ['Repository', 'ok'], ['API key', 'ok'], ['Model endpoint', 'ok'], ['Sandbox', 'ok'], ['Settings file', 'ok'],
       ], r.stderr);
       assert.ok(server.requests.some((q) => q.path === '/v1/models'), 'the endpoint was asked for its models');
     } finally {

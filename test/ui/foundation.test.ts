@@ -40,7 +40,7 @@ describe('Baton installed from its .vsix in VS Code (code-server + Chromium)', (
     await runCommand(w.page, 'Notifications: Show Notifications');
     const notice = w.page.locator('.notifications-center .notification-list-item', { hasText: /Baton: .*checks/ });
     await notice.waitFor({ timeout: 30_000 });
-    assert.match(await notice.innerText(), /Baton: all 5 checks passed/);
+    assert.match(await notice.innerText(), /Baton: all 6 checks passed/);
     assert.ok(w.model.requests.some((r) => r.path.endsWith('/models')), 'the endpoint was really asked');
     await screenshot(w.page, 'doctor-notification');
     await w.page.keyboard.press('Escape');

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, watch } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isWithheldVariable } from '../../src/core/agents/tools/commandEnv';
+import { commandEnv, looksLikeKey } from '../../src/core/agents/tools/commandEnv';
 import { runTool } from '../../src/core/agents/tools/registry';
 import { runCommandTool } from '../../src/core/agents/tools/runCommand';
 import type { ToolContext, ToolEvent, ToolLimits, ToolResult } from '../../src/core/agents/tools/toolTypes';
@@ -15,9 +16,21 @@ import { makeRepo } from '../support/repoBuilder';
 const printOne = 'node -e "console.log(1)"';
 const createPwned = `node -e "require('fs').writeFileSync('pwned', 'x')"`;
 // Writes its pid and its child's to `pids` (whole, by rename), then waits far longer than any test: only a kill ends it.
-const hang =
-  `node -e "const fs = require('fs'); const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { stdio: 'inherit' }); ` +
-  `fs.writeFileSync('pids.tmp', process.pid + ' ' + c.pid); fs.renameSync('pids.tmp', 'pids'); setTimeout(() => {}, 600000)"`;
+// Those are pids of the sandbox's PID namespace; `marker` finds the same processes from outside (hostPids).
+const hangWith = (marker: string) =>
+  `node -e "const fs = require('fs'); const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000) /* ${marker} */'], { stdio: 'inherit' }); ` +
+  `fs.writeFileSync('pids.tmp', process.pid + ' ' + c.pid); fs.renameSync('pids.tmp', 'pids'); setTimeout(() => {}, 600000) /* ${marker} */"`;
+
+/** The host's pids of every process whose command line has `marker`: bwrap, the shell and both node processes. */
+function hostPids(marker: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+    } catch {
+      return false; // gone meanwhile
+    }
+  }).map(Number);
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -116,42 +129,68 @@ describe('agent tools: run_command', () => {
     assert.doesNotMatch(text, /line 0\n/);
   });
 
-  it('stops a command at the time limit, with its whole process group', async () => {
-    const result = await run(hang, ctx({ allowCommands: [hang], limits: { commandTimeoutMs: 3000 } }));
+  it('stops a command at the time limit, with every process of its sandbox', async () => {
+    const marker = randomUUID();
+    const hang = hangWith(marker);
+    let running: number[] = [];
+    const watcher = whenCreated(root, 'pids', () => (running = hostPids(marker)));
+    const result = await run(hang, ctx({ allowCommands: [hang], limits: { commandTimeoutMs: 3000 } })).finally(() => watcher.close());
     assert.match(error(result), /did not finish within 3 s \(the command time limit\) and was stopped/);
-    const pids = readFileSync(join(root, 'pids'), 'utf8').split(' ').map(Number);
-    assert.equal(pids.length, 2);
-    for (const pid of pids) assert.equal(isAlive(pid), false, `process ${pid} survived the timeout`);
+    assert.equal(readFileSync(join(root, 'pids'), 'utf8').split(' ').length, 2);
+    assert.ok(running.length >= 3, `expected bwrap and both node processes running, found ${running.length}`);
+    for (const pid of running) assert.equal(isAlive(pid), false, `process ${pid} survived the timeout`);
   });
 
   it('stops a running command when the agent is cancelled', async () => {
+    const marker = randomUUID();
+    const hang = hangWith(marker);
     const controller = new AbortController();
-    const watcher = whenCreated(root, 'pids', () => controller.abort());
+    let running: number[] = [];
+    const watcher = whenCreated(root, 'pids', () => ((running = hostPids(marker)), controller.abort()));
     const result = await run(hang, ctx({ allowCommands: [hang], signal: controller.signal })).finally(() => watcher.close());
     assert.match(error(result), /^cancelled/);
-    for (const pid of readFileSync(join(root, 'pids'), 'utf8').split(' ').map(Number)) assert.equal(isAlive(pid), false, `process ${pid} survived`);
+    assert.ok(running.length >= 3, `expected bwrap and both node processes running, found ${running.length}`);
+    for (const pid of running) assert.equal(isAlive(pid), false, `process ${pid} survived`);
   });
 
   describe('environment', () => {
-    const planted = { BATON_API_KEY: 'sk-baton-planted-1234567890', OPENAI_API_KEY: 'sk-openai-planted-123', GITHUB_TOKEN: 'ghp-planted', AWS_SECRET_ACCESS_KEY: 'aws-planted', PGPASSWORD: 'pg-planted', BATON_PLAIN_SETTING: 'visible' };
-    beforeEach(() => Object.assign(process.env, planted));
+    const planted = {
+      BATON_API_KEY: 'sk-baton-planted-1234567890', OPENAI_API_KEY: 'sk-openai-planted-123', AZURE_OPENAI_KEY: 'planted0azure0key0with0no0prefix00',
+      GITHUB_TOKEN: 'ghp-planted', AWS_SECRET_ACCESS_KEY: 'aws-planted', PGPASSWORD: 'pg-planted', BATON_PLAIN_SETTING: 'planted-plain',
+      MY_TOOL_HOME: '/opt/my-tool', MY_TOOL_KEY: 'sk-live-planted-000000000000000000', LANG: 'C.UTF-8', LC_TIME: 'C',
+    };
+    const saved: Record<string, string | undefined> = {};
+    beforeEach(() => {
+      for (const name of Object.keys(planted)) saved[name] = process.env[name];
+      Object.assign(process.env, planted);
+    });
     afterEach(() => {
-      for (const name of Object.keys(planted)) delete process.env[name];
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     });
 
-    it('gives commands no API keys, tokens or passwords', async () => {
+    it('gives commands only the allow-listed variables and the names the user added, never a key', async () => {
       const printEnv = 'node -e "console.log(JSON.stringify(process.env))"';
-      const text = output(await run(printEnv, ctx({ allowCommands: [printEnv] })));
+      const text = output(await run(printEnv, ctx({ allowCommands: [printEnv], commands: { envNames: ['MY_TOOL_HOME', 'MY_TOOL_KEY'] } })));
       const env = JSON.parse(text.slice(0, text.lastIndexOf('\n[exit code'))) as Record<string, string>;
-      assert.equal(env.BATON_PLAIN_SETTING, 'visible');
-      assert.ok(env.PATH);
-      for (const name of ['BATON_API_KEY', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD']) assert.equal(env[name], undefined, name);
+      assert.equal(env.PATH, process.env.PATH);
+      assert.equal(env.LANG, 'C.UTF-8');
+      assert.equal(env.LC_TIME, 'C');
+      assert.equal(env.MY_TOOL_HOME, '/opt/my-tool', 'a name the user added');
+      assert.equal(env.HOME, '/tmp/home', 'a private home');
+      assert.equal(env.TMPDIR, '/tmp');
+      assert.equal(env.GIT_TERMINAL_PROMPT, '0');
+      for (const name of ['BATON_API_KEY', 'OPENAI_API_KEY', 'AZURE_OPENAI_KEY', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'PGPASSWORD', 'BATON_PLAIN_SETTING', 'MY_TOOL_KEY']) assert.equal(env[name], undefined, name);
       assert.doesNotMatch(text, /planted/);
     });
 
-    it('withholds variables by their names', () => {
-      for (const name of ['NPM_TOKEN', 'ANTHROPIC_API_KEY', 'my_apikey', 'DB_PASSWORD', 'CLIENT_SECRET', 'SSH_AUTH_SOCK', 'GIT_ASKPASS']) assert.equal(isWithheldVariable(name), true, name);
-      for (const name of ['PATH', 'HOME', 'NODE_OPTIONS', 'BATON_MODEL', 'LANG']) assert.equal(isWithheldVariable(name), false, name);
+    it('builds the environment from an allow-list of names, dropping values that look like keys', () => {
+      const env = commandEnv({ PATH: '/usr/bin', SSH_AUTH_SOCK: '/tmp/ssh.sock', GIT_ASKPASS: '/x', NODE_OPTIONS: '--require /tmp/x.js', AZURE_OPENAI_KEY: 'x', JAVA_HOME: '/usr/lib/jvm/java-17', CI: 'true' }, { names: ['EXTRA'], home: '/h' });
+      assert.deepEqual(env, { PATH: '/usr/bin', JAVA_HOME: '/usr/lib/jvm/java-17', CI: 'true', HOME: '/h', GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', PAGER: 'cat' });
+      for (const key of ['sk-proj-abcdefghijklmnop1234', 'ghp_abcdefghijklmnopqrstuvwx12', 'AKIAABCDEFGHIJKLMNOP', 'xoxb-1234567890-abcdef', 'AbCdEf0123456789AbCdEf0123456789Zz', '-----BEGIN OPENSSH PRIVATE KEY-----']) assert.equal(looksLikeKey(key), true, key);
+      for (const value of ['/usr/local/bin:/usr/bin:/bin', 'en_US.UTF-8', 'production', '/home/dev/.cargo', 'xterm-256color', 'Europe/Berlin', 'true']) assert.equal(looksLikeKey(value), false, value);
     });
   });
 });

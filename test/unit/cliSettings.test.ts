@@ -43,6 +43,7 @@ approvals:
   require: [dependencies, budget]
 commands:
   allow: [npm test]
+  env: [JAVA_HOME, GRADLE_USER_HOME]
 check:
   command: npm run lint
 mode: hierarchical
@@ -61,6 +62,7 @@ describe('baton settings file', () => {
     assert.deepEqual([f.settings.endpoint.model, f.settings.endpoint.baseUrl, f.budgetUsd, f.budgetTokens, f.mode], ['gpt-4.1-mini', 'http://127.0.0.1:11434/v1', 5, 200_000, 'hierarchical']);
     assert.deepEqual([f.settings.concurrency, f.settings.fallbackModels, f.settings.approvalsRequire, f.settings.allowCommands, f.settings.checkCommand], [2, ['gpt-4o'], ['dependencies', 'budget'], ['npm test'], 'npm run lint']);
     assert.deepEqual(f.settings.pricing, { 'llama3.1': { inputPerMillion: 0, outputPerMillion: 0 } });
+    assert.deepEqual(f.settings.commandEnv, ['JAVA_HOME', 'GRADLE_USER_HOME'], "the commands' extra environment names");
     const env = runFlags({}, { BATON_MODEL: 'gpt-4o', BATON_ALLOW_COMMANDS: 'make' }, settings);
     assert.deepEqual([env.settings.endpoint.model, env.settings.allowCommands], ['gpt-4o', ['make']], 'the environment wins over the file');
     const flags = runFlags({ model: 'o3', budget: '1', concurrency: '8', check: 'make test' }, { BATON_MODEL: 'gpt-4o' }, settings);
@@ -82,6 +84,12 @@ describe('baton settings file', () => {
     assert.match(error.message, new RegExp(`^${path}:3:3: model.bogus: unknown field "bogus"`, 'm'));
     assert.match(error.message, /budget\.perWorkflowUsd: must be more than 0/);
     assert.match(error.message, /Fix .*config\.yaml \(the keys of VS Code's baton\.\* settings, nested/);
+  });
+
+  it('takes only names of variables for the commands\' environment, never values', async () => {
+    const error = await loadUserSettings(configHome('commands:\n  env: [JAVA_HOME, "TOKEN=abc"]\n')).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /:2:\d+: commands\.env\[1\]: must be the name of an environment variable, such as JAVA_HOME/);
   });
 
   it('says how to write a key copied from VS Code\'s settings.json', async () => {

@@ -20,7 +20,7 @@ describe('doctor', () => {
 
   it('passes everything for a repository with a branch and a live endpoint', async () => {
     const checks = await doctor(makeRepo());
-    assert.deepEqual(checks.map((c) => c.status), ['ok', 'ok', 'ok', 'ok', 'ok'], JSON.stringify(checks, null, 1));
+    assert.deepEqual(checks.map((c) => c.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'], JSON.stringify(checks, null, 1));
     assert.match(byName(checks, 'Repository').detail, /on main at [0-9a-f]{7}/);
   });
 

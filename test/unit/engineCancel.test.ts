@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { MemorySaver } from '@langchain/langgraph';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
@@ -9,6 +9,19 @@ import { git, makeRepo } from '../support/repoBuilder';
 import { processAlive } from '../../src/core/liveness';
 
 // The kill switch: cancel stops the agents now, and the checkpoint keeps the workflow resumable.
+
+/** The host's pid of the process whose command line is exactly `argv` (a command in the sandbox knows only its own pids). */
+function hostPidOf(argv: readonly string[]): number | undefined {
+  const wanted = `${argv.join('\0')}\0`;
+  const pid = readdirSync('/proc').find((name) => {
+    try {
+      return /^\d+$/.test(name) && readFileSync(`/proc/${name}/cmdline`, 'utf8') === wanted;
+    } catch {
+      return false;
+    }
+  });
+  return pid === undefined ? undefined : Number(pid);
+}
 
 const plan = { rationale: 'one', tasks: [{ id: 't1', title: 'Add a', description: 'src/a.ts', capabilities: ['implement'], dependsOn: [], files: ['src/a.ts'], risks: [] }] };
 const routing = { assignments: [{ taskId: 't1', agentId: 'coder', rationale: 'coder', confidence: 0.9 }] };
@@ -99,7 +112,8 @@ describe('engine: cancel', () => {
       { taskId: 't1', agentId: 'coder', rationale: 'builds', confidence: 0.9 },
       { taskId: 't2', agentId: 'tester', rationale: 'tests', confidence: 0.9 },
     ] };
-    const command = 'echo $$ > build.pid; exec sleep 600';
+    const seconds = `600.${process.pid}${Date.now() % 100_000}`; // tells this sleep from any other on the machine
+    const command = `echo started > build.pid; exec sleep ${seconds}`;
     let testerWaits!: () => void;
     const testerInFlight = new Promise<void>((resolve) => (testerWaits = resolve));
     server = await startFakeOpenAI({
@@ -120,13 +134,13 @@ describe('engine: cancel', () => {
     const running = h.engine.run(id);
     const pidFile = `${repo}/.git/baton/worktrees/${id}/coder/build.pid`;
     await testerInFlight;
-    await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    assert.ok(processAlive(pid), 'the command runs');
+    let pid: number | undefined;
+    await until(() => existsSync(pidFile) && (pid = hostPidOf(['sleep', seconds])) !== undefined);
+    assert.ok(pid !== undefined && processAlive(pid), 'the command runs');
 
     assert.equal(h.engine.cancel(id), true);
     assert.equal((await running).status, 'cancelled');
-    assert.equal(processAlive(pid), false, 'the command was killed with its agent');
+    assert.equal(processAlive(pid!), false, 'the command was killed with its agent');
     await server.waitForIdle(); // the tester's request was aborted: nothing is left in flight
     assert.equal((await h.engine.status(id)).status, 'cancelled');
   });

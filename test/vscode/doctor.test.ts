@@ -16,6 +16,7 @@ describe('Baton: Check Setup', () => {
       assert.equal(byName.get('Repository')?.status, 'ok', byName.get('Repository')?.detail);
       assert.equal(byName.get('API key')?.status, 'ok', 'a local endpoint needs no key');
       assert.equal(byName.get('Model endpoint')?.status, 'ok', byName.get('Model endpoint')?.detail);
+      assert.equal(byName.get('Sandbox')?.status, 'ok', byName.get('Sandbox')?.detail);
       assert.ok(server.requests.some((r) => r.path.endsWith('/models')), 'doctor asked the endpoint for its models');
     } finally {
       await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);

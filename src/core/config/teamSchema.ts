@@ -29,6 +29,15 @@ function toAgentId(text: string): string {
   );
 }
 
+/** A host a sandboxed command may reach: a name (or an address), or `*.example.com` for every name under it; no port. */
+const hostName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a host name: write a name such as registry.npmjs.org or *.example.com, without scheme, port or path`,
+  });
+
 const nonEmpty = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty` });
 
 export const agentSchema = z.strictObject({
@@ -97,6 +106,16 @@ export const teamFileSchema = z
         epicBudgetShare: z.number().gt(0, { error: 'epicBudgetShare must be more than 0' }).max(1, { error: 'epicBudgetShare may be at most 1 (the whole budget)' }).default(1),
       })
       .prefault({}),
+    /**
+     * What agents' commands and the check may reach from their sandbox (decision 0023). It widens what agent-written
+     * code can reach, so it is one of the things a repository may only ask for, like the check command.
+     */
+    sandbox: z
+      .strictObject({
+        /** Hosts commands may reach through Baton's proxy (e.g. registry.npmjs.org); none: no network. */
+        network: z.array(hostName).max(50, { error: 'sandbox.network may list at most 50 hosts' }).default([]),
+      })
+      .optional(),
     /** Run after integration (e.g. `npm test`); a failure sends the work back to the agents. */
     check: z
       .strictObject({

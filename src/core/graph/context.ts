@@ -5,6 +5,7 @@ import type { EventBus } from '../events/eventBus';
 import type { AgentWorkspaces } from '../git/workspaces';
 import type { AgentTrackRecord } from '../learningMemory';
 import type { ModelGateway } from '../models/modelGateway';
+import type { CommandPolicy } from '../sandbox/runConfined';
 import type { CheckSettings } from './checkRun';
 import type { ApprovalDecision, ApprovalRequest } from './state';
 
@@ -31,7 +32,10 @@ export interface EngineContext {
   pool: <T>(fn: () => Promise<T>) => Promise<T>;
   approvals: ApprovalPolicy;
   allowCommands: readonly string[];
-  approveCommand?: (command: string, agentId: string, taskId: string) => Promise<boolean>;
+  /** Asks a person whether a command may run; `why` is set when it would run without a sandbox. */
+  approveCommand?: (command: string, agentId: string, taskId: string, why?: string) => Promise<boolean>;
+  /** How agents' commands and the check run: sandbox, environment names, hosts they may reach (decision 0023). */
+  commands: CommandPolicy;
   /** Decides an approval without a person when the policy says so. */
   decideByPolicy?: (request: ApprovalRequest) => ApprovalDecision | undefined;
   /** Lessons from earlier workflows, the most relevant to this task first. */

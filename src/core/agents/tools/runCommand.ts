@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { commandEnv } from './commandEnv';
-import { runProcess } from './runProcess';
+import { runConfined } from '../../sandbox/runConfined';
+import { sandboxStatus } from '../../sandbox/sandboxStatus';
+import type { SandboxStatus } from '../../sandbox/sandboxStatus';
 import { failed, refuseCommand } from './toolResults';
 import type { AgentTool, ToolContext, ToolResult } from './toolTypes';
 
@@ -19,8 +20,9 @@ export const runCommandTool: AgentTool<typeof runCommandSchema> = {
   description:
     'Run a shell command (/bin/sh) in your working folder and get its exit code and output (stdout and stderr ' +
     'together; only the end of long output). A command runs only if it matches one the user allowed exactly, ' +
-    'character for character; any other command waits for a person, who may refuse it. It gets no input, no API ' +
-    'keys or tokens, and a time limit; anything it leaves running is stopped when it ends, so do not start servers.',
+    'character for character; any other command waits for a person, who may refuse it. It runs in a sandbox: it can ' +
+    'write only in your working folder and /tmp, has no network unless the team allows named hosts, and gets no ' +
+    'input, no API keys or tokens, and a time limit; anything it leaves running is stopped when it ends, so do not start servers.',
   schema: runCommandSchema,
   aliases: { command: ['cmd', 'shell', 'shell_command', 'command_line', 'cmdline'] },
   changes: true,
@@ -28,14 +30,16 @@ export const runCommandTool: AgentTool<typeof runCommandSchema> = {
     // Surrounding whitespace means nothing to the shell; everything else must match exactly.
     const command = args.command.trim();
     if (command === '') return failed('`command` is empty: give the command to run, e.g. "npm test"');
-    const permission = await mayRun(command, ctx);
+    const status = await sandboxStatus(ctx.commands?.sandbox);
+    const permission = await mayRun(command, ctx, status);
     if (permission !== true) return permission;
-    const outcome = await runProcess(command, {
+    const outcome = await runConfined(command, {
       cwd: ctx.root,
-      env: commandEnv(process.env),
       timeoutMs: ctx.limits.commandTimeoutMs,
       maxOutputBytes: ctx.limits.maxOutputBytes,
       signal: ctx.signal,
+      policy: ctx.commands,
+      approvedUnsandboxed: !status.available, // mayRun asked a person: without a sandbox nothing runs unasked
     });
     const shown = JSON.stringify(command);
     const shownBytes = Buffer.byteLength(outcome.output);
@@ -62,10 +66,20 @@ export const runCommandTool: AgentTool<typeof runCommandSchema> = {
   },
 };
 
-/** True, or the refusal to return. Only an exact match runs unasked: a prefix or pattern would let `npm test; rm -rf ~` through. */
-async function mayRun(command: string, ctx: ToolContext): Promise<true | ToolResult> {
-  if (ctx.allowCommands.some((allowed) => allowed.trim() === command)) return true;
+/**
+ * True, or the refusal to return. Only an exact match runs unasked: a prefix or pattern would let `npm test; rm -rf ~`
+ * through; and only in a sandbox: an allowed `npm test` runs whatever the agent made of package.json.
+ */
+async function mayRun(command: string, ctx: ToolContext, sandbox: SandboxStatus): Promise<true | ToolResult> {
   const shown = JSON.stringify(command);
+  if (!sandbox.available) {
+    const why = `${sandbox.problem} Without one, ${shown} could read and change everything your user account can.`;
+    if (!ctx.approveCommand) {
+      return refuseCommand(ctx, command, `${shown} needs a person's approval and no one is here to give it: ${sandbox.problem} ${sandbox.fix}`);
+    }
+    return asked(command, ctx, ctx.approveCommand(command, why));
+  }
+  if (ctx.allowCommands.some((allowed) => allowed.trim() === command)) return true;
   if (!ctx.approveCommand) {
     const allowed = ctx.allowCommands.length === 0 ? 'none are' : ctx.allowCommands.map((c) => JSON.stringify(c)).join(', ');
     return refuseCommand(
@@ -75,7 +89,12 @@ async function mayRun(command: string, ctx: ToolContext): Promise<true | ToolRes
         'use an allowed command exactly as written, or say in finish which command should be allowed',
     );
   }
-  const approved = await untilAborted(ctx.approveCommand(command), ctx.signal);
+  return asked(command, ctx, ctx.approveCommand(command));
+}
+
+async function asked(command: string, ctx: ToolContext, answer: Promise<boolean>): Promise<true | ToolResult> {
+  const shown = JSON.stringify(command);
+  const approved = await untilAborted(answer, ctx.signal);
   if (approved === 'aborted') return failed('cancelled');
   if (!approved) {
     const reason = `a person declined to run ${shown}: do not ask again; find another way, or explain in finish why it is needed`;
@@ -85,7 +104,7 @@ async function mayRun(command: string, ctx: ToolContext): Promise<true | ToolRes
 }
 
 /** A person may take an hour to answer; a cancelled agent must not wait for them. */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+export async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
   let onAbort = () => {};
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => resolve('aborted');

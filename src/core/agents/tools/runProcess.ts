@@ -7,6 +7,13 @@ export interface ProcessOptions {
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
   readonly signal: AbortSignal;
+  /**
+   * Run this program with these arguments instead of `command` through the shell (the sandbox wraps the shell in
+   * bwrap). It gets a fourth pipe, fd 3, for what the wrapper reports about itself.
+   */
+  readonly wrapper?: { readonly file: string; readonly args: readonly string[]; onSpawn(child: ChildProcess): void };
+  /** Awaited before reporting: resolves once what the wrapper started is gone too (a sandbox's PID namespace). */
+  readonly whenGone?: () => Promise<void>;
 }
 
 export interface ProcessOutcome {
@@ -41,14 +48,12 @@ export function runProcess(command: string, options: ProcessOptions): Promise<Pr
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
 
-    const child = spawn(command, {
-      cwd: options.cwd,
-      env: options.env,
-      shell: true,
-      detached: !isWindows, // its own process group, so the group can be signalled as one
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const common = { cwd: options.cwd, env: options.env, detached: !isWindows, windowsHide: true } as const; // detached: its own process group, so the group can be signalled as one
+    const wrapper = options.wrapper;
+    const child = wrapper
+      ? spawn(wrapper.file, wrapper.args, { ...common, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+      : spawn(command, { ...common, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    wrapper?.onSpawn(child);
     const settle = (error?: string) => {
       if (settled) return;
       settled = true;
@@ -56,7 +61,7 @@ export function runProcess(command: string, options: ProcessOptions): Promise<Pr
       options.signal.removeEventListener('abort', onAbort);
       const { code: exitCode, signal: exitSignal } = exit;
       // Only report once nothing of the command runs any more: a cancelled agent is stopped, not stopping.
-      void groupGone(child).then(() => resolve({ end, exitCode, exitSignal, output: output.text(), totalBytes: output.total, ...(error ? { error } : {}) }));
+      void groupGone(child).then(() => options.whenGone?.()).then(() => resolve({ end, exitCode, exitSignal, output: output.text(), totalBytes: output.total, ...(error ? { error } : {}) }));
     };
     const stop = (reason: 'timeout' | 'cancelled') => {
       if (exited || end !== 'exited' || settled) return; // a command that already ended is not relabelled

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AgentToolName } from '../../config/vocabulary';
+import type { CommandPolicy } from '../../sandbox/runConfined';
 
 // A tool abstraction of our own, not LangChain's: tools stay testable with plain objects, and the engine adapts
 // them to whatever the model client wants (zod schemas work as they are with @langchain/core's `tool()`).
@@ -49,8 +50,13 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Commands that run without asking, compared as exact strings (setting `baton.commands.allow`). */
   readonly allowCommands: readonly string[];
-  /** Asks a person whether a command that is not allowed may run. Absent: such commands are refused. */
-  readonly approveCommand?: (command: string) => Promise<boolean>;
+  /**
+   * Asks a person whether a command may run: one that is not allowed, or any command where there is no sandbox
+   * (`why` then says so). Absent: such commands are refused.
+   */
+  readonly approveCommand?: (command: string, why?: string) => Promise<boolean>;
+  /** The sandbox, environment names and hosts of commands; absent: bubblewrap from PATH, no extra names, no network. */
+  readonly commands?: CommandPolicy;
   readonly onEvent?: (event: ToolEvent) => void;
   readonly limits: ToolLimits;
 }

@@ -78,7 +78,7 @@ async function receive(ctx: EngineContext, input: TaskInput, message: HandoffMes
     const result = await runAgent({
       gateway: ctx.gateway, bus: ctx.bus, agent: receiver,
       call: { workflowId, agentId: receiver.id, taskId: task.id, model: receiver.model, signal: ctx.signal },
-      tools: { root: ws.path, signal: ctx.signal, allowCommands: ctx.allowCommands, limits: defaultToolLimits },
+      tools: { root: ws.path, signal: ctx.signal, allowCommands: ctx.allowCommands, commands: ctx.commands, limits: defaultToolLimits },
       system: agentSystemPrompt(receiver, task.title),
       prompt: [`Handoff from ${message.from} (${message.urgency} urgency): ${message.intent}`, message.message, message.context,
         ...(message.artifacts.length ? [`Look at: ${message.artifacts.join(', ')} (in ${message.from}'s branch ${senderWs.branch})`] : []),

@@ -50,9 +50,9 @@ export async function integrate(state: WorkflowStateType, config: LangGraphRunna
   let check: IntegrationResult['check'];
   if (ctx.check && merge.merged.length) {
     const ws = await ctx.workspaces.integrationWorkspace(wf, merge.head);
-    const outcome = await runCheck(ctx.check, ws.path, ctx.signal);
+    const outcome = await runCheck(ctx.check, ws.path, ctx.signal, ctx);
     check = { command: ctx.check.command, ok: outcome.ok, detail: outcome.detail };
-    if (!outcome.ok) {
+    if (!outcome.ok && !outcome.notRun) {
       const blamed = await blame(ctx, ctx.check, ws, base, merge.merged, outcome);
       conflicts.push(...blamed.conflicts);
       if (blamed.baseFails) check.detail = `${outcome.detail}\n(it fails on the base commit too, before any agent's work)`;
@@ -87,13 +87,13 @@ async function blame(ctx: EngineContext, check: CheckSettings, ws: Workspace, ba
     else {
       for (const branch of merged) {
         await checkout(ws, branch, ctx.signal);
-        const outcome = await runCheck(check, ws.path, ctx.signal);
+        const outcome = await runCheck(check, ws.path, ctx.signal, ctx);
         if (!outcome.ok) alone.push({ branch, outcome });
       }
     }
     if (alone.length === merged.length) {
       await checkout(ws, base, ctx.signal);
-      if (!(await runCheck(check, ws.path, ctx.signal)).ok) return { conflicts: [], baseFails: true };
+      if (!(await runCheck(check, ws.path, ctx.signal, ctx)).ok) return { conflicts: [], baseFails: true };
     }
   } finally {
     await runGit(['checkout', '--quiet', '--force', ws.branch], { cwd: ws.path });
