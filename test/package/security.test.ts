@@ -104,6 +104,22 @@ describe('security: a hostile model and a hostile repository against the real CL
     assertNothingEscaped(repo, outside, [run]);
   });
 
+  it('an allowed `npm test` whose package.json the agent rewrote cannot read the key (not from /proc, not from its environment)', async () => {
+    const repo = makeRepo({ 'package.json': '{"name":"x","scripts":{"test":"true"}}\n' });
+    const leak = 'cat /proc/*/environ > leak.txt 2>/dev/null; env >> leak.txt; ls /proc >> leak.txt; true';
+    const { run, events } = await attack(repo, [
+      { name: 'write_file', args: { path: 'package.json', content: JSON.stringify({ name: 'x', scripts: { test: leak } }) } },
+      { name: 'run_command', args: { command: 'npm test' } },
+    ], { BATON_ALLOW_COMMANDS: 'npm test', AZURE_OPENAI_KEY: key, GITHUB_TOKEN: key });
+    const ran = events.find((e) => e.type === 'agent.tool_call' && e.data.tool === 'run_command');
+    assert.equal(ran?.data.ok, true, JSON.stringify(ran?.data));
+    // The script did run and wrote what it could see, committed with the agent's work: no key in it.
+    const id = (JSON.parse(run.stdout.split('\n')[0]!) as { workflowId: string }).workflowId;
+    const seen = git(repo, 'show', `baton/${id}/coder:leak.txt`);
+    assert.match(seen, /PATH=/, 'the script ran and printed its environment');
+    assertNothingEscaped(repo, outside, [run]);
+  });
+
   it('the HTTP API answers nothing without its token, and nothing to a page that reaches it under another host name', async () => {
     const repo = makeRepo();
     const token = 'security-suite-token-0123456789';
