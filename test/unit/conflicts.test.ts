@@ -53,6 +53,19 @@ describe('conflict prediction', () => {
     assert.equal(repoState(repo), before, 'no working tree, index, ref or worktree changed');
   });
 
+  it('asks git about the commits it was given, whatever the branches point at by the time each call runs', async () => {
+    const repo = makeRepo({ 'src/app.ts': lines(6) });
+    commitOn(repo, A, { 'src/app.ts': lines(6, { 2: 'coder 2' }) });
+    commitOn(repo, B, { 'src/app.ts': lines(6, { 5: 'tester 5' }) });
+    const at = [git(repo, 'rev-parse', A), git(repo, 'rev-parse', B)] as const;
+    // The tester commits again on the same line as the coder while the prediction of the heads read before runs.
+    commitOn(repo, B, { 'src/app.ts': lines(6, { 2: 'tester 2', 5: 'tester 5' }) });
+    const then = await predictConflicts(repo, A, B, undefined, { at });
+    assert.deepEqual([then.textual, then.overlap], [[], []], 'the commits read together merge cleanly: no conflict, and no overlap made of two moments');
+    const now = await predictConflicts(repo, A, B);
+    assert.deepEqual(now.textual.map((f) => f.path), ['src/app.ts'], 'the branches as they are now do conflict');
+  });
+
   it('reports the same edit made on both sides as an overlap, since git merges it cleanly', async () => {
     const repo = makeRepo({ 'a.txt': lines(8), 'b.txt': lines(8) });
     commitOn(repo, A, { 'a.txt': lines(8, { 3: 'same' }), 'b.txt': lines(8, { 1: 'coder' }) });

@@ -117,7 +117,7 @@ describe('engine: conflicts predicted while agents work', () => {
       assert.equal(predicted[0]!.data.kind, 'textual');
       assert.deepEqual([...predicted[0]!.data.branches].sort(), [`baton/${id}/coder`, `baton/${id}/tester`]);
       assert.deepEqual(predicted[0]!.data.files.map((f) => [f.path, f.ranges.map((r) => [r.startLine, r.endLine])]), [['src/greet.ts', [[1, 1], [1, 1]]]]);
-      assert.equal(detected.length, 1, 'the integration does not announce the same conflict again');
+      assert.equal(detected.length, 1, `the integration does not announce the same conflict again: ${JSON.stringify(detected.map((e) => e.data))}`);
       const integrated = (await h.engine.integration(id))?.conflicts ?? [];
       assert.equal(integrated.length, 1, JSON.stringify(integrated));
       assert.deepEqual(integrated[0]!.branches, [`baton/${id}/tester`, `baton/${id}/coder`]);

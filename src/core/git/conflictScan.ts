@@ -101,7 +101,8 @@ export class ConflictWatcher {
       const cached = cache.get(pairKey(pair));
       if (cached && cached.stamp === stamp && !stamp.includes('?')) return cached.prediction;
       try {
-        const prediction = await predictConflicts(this.repoDir, pair[0], pair[1], undefined, { timeoutMs: this.options.timeoutMs });
+        const at = heads.has(pair[0]) && heads.has(pair[1]) ? [heads.get(pair[0])!, heads.get(pair[1])!] as const : undefined;
+        const prediction = await predictConflicts(this.repoDir, pair[0], pair[1], undefined, { timeoutMs: this.options.timeoutMs, at });
         cache.set(pairKey(pair), { stamp, prediction });
         report.dryRuns++;
         return prediction;

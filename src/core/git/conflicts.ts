@@ -31,6 +31,12 @@ export interface PairPrediction {
 export interface PredictOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The commits `a` and `b` stand for, read once by the caller. Every git call of the prediction then sees the
+   * same two commits: by name, an agent's commit landing between the dry merge and the diffs made a clean merge
+   * look like an overlap of different edits.
+   */
+  at?: readonly [string, string];
 }
 
 /**
@@ -40,11 +46,13 @@ export interface PredictOptions {
  */
 export async function predictConflicts(repoDir: string, a: string, b: string, base?: string, options: PredictOptions = {}): Promise<PairPrediction> {
   const run: GitRun = { cwd: repoDir, signal: options.signal, timeoutMs: options.timeoutMs };
-  const mergeBase = base ?? (await findMergeBase(a, b, run));
+  // Git is asked about the commits (when the caller read them); ranges and results keep the branches' names.
+  const [commitA, commitB] = options.at ?? [a, b];
+  const mergeBase = base ?? (await findMergeBase(commitA, commitB, run));
   const [merge, namesA, namesB] = await Promise.all([
-    runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { ...run, okCodes: [1] }),
-    changedPaths(mergeBase, a, run),
-    changedPaths(mergeBase, b, run),
+    runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', commitA, commitB], { ...run, okCodes: [1] }),
+    changedPaths(mergeBase, commitA, run),
+    changedPaths(mergeBase, commitB, run),
   ]);
   const conflicted = new Set(merge.code === 1 ? parseMergeTree(merge.stdout).conflicted : []);
   const inB = new Set(namesB);
@@ -52,7 +60,7 @@ export async function predictConflicts(repoDir: string, a: string, b: string, ba
   const candidates = [...conflicted, ...both];
   if (candidates.length === 0) return { a, b, base: mergeBase, textual: [], overlap: [] };
 
-  const [hunksA, hunksB] = await Promise.all([diffHunks(mergeBase, a, candidates, run), diffHunks(mergeBase, b, candidates, run)]);
+  const [hunksA, hunksB] = await Promise.all([diffHunks(mergeBase, commitA, candidates, run), diffHunks(mergeBase, commitB, candidates, run)]);
   const textual: FileConflict[] = [];
   for (const path of conflicted) {
     const sideA = hunksA.get(path) ?? [];
