@@ -23,7 +23,7 @@ Options:
   -h, --help       show this help
   -V, --version    print the version
   --json           print events as JSON Lines, one a line
-  -y, --yes        start without asking after the cost estimate
+  -y, --yes        run: start without asking after the cost estimate; trust: trust without asking
   --budget USD     the most the workflow may spend (default 2). At the budget it stops and waits: only you raise
                    it, with resume --budget or approve --budget; --approve auto never does
   --budget-tokens N  the budget in tokens as well; by default one holds only when a model has no known price

@@ -17,7 +17,8 @@ export async function settleRepoTrust(opened: Pick<OpenedEngine, 'repoTrust'>): 
   const answer = await vscode.window.showWarningMessage(
     `This repository asks Baton ${describeRequests(status.unused)}.`,
     { modal: true, detail: `From ${status.file}. These commands would run on this machine with your permissions. Run Without uses your own settings only. ${kept}` },
-    'Trust', 'Run Without');
+    // The safe answer is the default one: Enter runs without what the repository asks for.
+    'Run Without', 'Trust');
   if (answer === undefined) return false;
   await opened.repoTrust.decide(answer === 'Trust' ? 'trusted' : 'declined');
   return true;
