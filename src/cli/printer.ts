@@ -1,4 +1,5 @@
 import type { BatonEvent } from '../core/events/events';
+import { describeRequests } from '../core/config/repoRequests';
 import { formatUsd } from '../core/cost/money';
 
 /** One line per event a person wants to see while a workflow runs; `undefined` hides an event. */
@@ -36,6 +37,8 @@ export function describeEvent(e: BatonEvent): string | undefined {
     case 'circuit.state': return `${e.data.state === 'closed' ? '  ' : '! '}circuit for ${e.data.agentId} on ${e.data.model} ${e.data.state}${e.data.reason ? `: ${e.data.reason}` : ''}`;
     case 'model.fallback': return `! ${who}: ${e.data.from} failed, trying ${e.data.to} (${e.data.reason})`;
     case 'workflow.failed': return `✖ failed: ${e.data.error}`;
+    case 'config.ignored': return `! ${e.data.file} asks ${describeRequests({ check: e.data.check, commands: e.data.commands, network: e.data.network })}: not used, ${e.data.reason === 'declined'
+      ? 'as you chose to run without it' : 'as you have not trusted it'}; this workflow runs with your own settings (trust it with: baton trust, or run with --trust-repo-config)`;
     case 'workflow.cancelled': return `■ cancelled${e.data.reason ? `: ${e.data.reason}` : ''}`;
     default: return undefined;
   }

@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { memoryCommand } from './commands/memory';
 import { serveCommand } from './commands/serve';
+import { trustCommand } from './commands/trust';
 import { cancelCommand, decideCommand, listCommand, resumeCommand, rollbackCommand, runCommand, statusCommand } from './commands/workflows';
 import { CliError, exitCodes } from './exitCodes';
 import { usage, version } from './usage';
@@ -27,7 +28,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
     options: {
       repo: { type: 'string' }, mode: { type: 'string' }, budget: { type: 'string' }, concurrency: { type: 'string' },
       model: { type: 'string' }, 'base-url': { type: 'string' }, approve: { type: 'string' }, detach: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' },
-      check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' }, 'budget-tokens': { type: 'string' },
+      check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' }, 'budget-tokens': { type: 'string' }, 'trust-repo-config': { type: 'boolean' },
     },
     positionals: [1, 1],
   },
@@ -38,7 +39,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   resume: {
     options: {
       repo: { type: 'string' }, approve: { type: 'string' }, budget: { type: 'string' }, concurrency: { type: 'string' }, model: { type: 'string' },
-      'base-url': { type: 'string' }, check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' },
+      'base-url': { type: 'string' }, check: { type: 'string' }, 'keep-worktrees': { type: 'boolean' }, 'trust-repo-config': { type: 'boolean' },
     },
     positionals: [1, 1],
   },
@@ -48,6 +49,7 @@ const commands: Record<string, { options: Options; positionals: [min: number, ma
   doctor: { options: { repo: { type: 'string' } }, positionals: [0, 0] },
   demo: { options: {}, positionals: [0, 0] },
   memory: { options: { repo: { type: 'string' } }, positionals: [0, 2] },
+  trust: { options: { repo: { type: 'string' }, show: { type: 'boolean' }, revoke: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } }, positionals: [0, 0] },
 };
 
 function usageError(io: CliIo, message: string): number {
@@ -99,6 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'demo': return await demoCommand(flags, io);
       case 'memory': return await memoryCommand(first, second, flags, io);
       case 'serve': return await serveCommand(flags, io);
+      case 'trust': return await trustCommand(flags, io);
       default:
         throw new CliError(`"baton ${name}" is not available in this build (${version}) yet; see the CHANGELOG.`);
     }

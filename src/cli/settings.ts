@@ -1,5 +1,6 @@
 import type { ApprovalTrigger, WorkflowMode } from '../core/config/vocabulary';
 import { approvalTriggers, workflowModes } from '../core/config/vocabulary';
+import { trustFilePath } from '../core/config/userConfigDir';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
 import type { StorageSettings } from '../core/store/operationalStore';
@@ -89,6 +90,8 @@ export function runFlags(flags: Flags, env: NodeJS.ProcessEnv, user: UserSetting
       checkCommand: checkCommand(flags.check) ?? (user.check?.command || undefined),
       keepWorktrees: keep || user.git?.keepWorktrees === true,
       storage: storageSettings(env, user.storage),
+      // Next to the settings file: the answers `baton trust`, the prompt before a run and VS Code share.
+      trustFile: trustFilePath(env),
     },
   };
 }

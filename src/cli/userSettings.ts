@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/config/configError';
 import { approvalTriggers, workflowModes } from '../core/config/vocabulary';
+import { userConfigDir } from '../core/config/userConfigDir';
 import { parseYamlConfig } from '../core/config/yamlConfig';
 import { variableNamePattern } from '../core/agents/tools/commandEnv';
 
@@ -50,9 +51,8 @@ export type UserSettings = z.output<typeof userSettingsSchema>;
  * CLI was given; none at all means no settings file, as for a process started with an empty environment).
  */
 export function userSettingsPath(env: NodeJS.ProcessEnv): string | undefined {
-  const home = env.HOME?.trim() || env.USERPROFILE?.trim();
-  const base = env.XDG_CONFIG_HOME?.trim() || (home ? join(home, '.config') : undefined);
-  return base === undefined ? undefined : join(base, 'baton', 'config.yaml');
+  const dir = userConfigDir(env);
+  return dir === undefined ? undefined : join(dir, 'config.yaml');
 }
 
 /** The user's settings file, or no settings when there is none. A file Baton cannot use is a ConfigError (exit 2). */

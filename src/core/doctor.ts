@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gitVersion, minimumGit } from './git/repository';
+import { BatonError } from './errors';
+import { findRepository, gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
 import { sandboxStatus } from './sandbox/sandboxStatus';
 import type { CommandSandbox } from './sandbox/sandboxStatus';
@@ -70,9 +71,11 @@ async function checkGit(): Promise<Check> {
 async function checkRepository(dir: string): Promise<Check> {
   const name = 'Repository';
   try {
-    await run('git', ['rev-parse', '--git-dir'], { cwd: dir });
-  } catch {
-    return { name, status: 'fail', detail: `${dir} is not inside a git repository.`, fix: 'Run `git init` and commit once, or open a folder that is a git repository.' };
+    // The same sentences as a run gets: a bare repository, a git folder, one owned by another user.
+    await findRepository(dir);
+  } catch (e) {
+    if (!(e instanceof BatonError)) throw e;
+    return { name, status: 'fail', detail: e.message, fix: e.fix };
   }
   try {
     const { stdout } = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir });

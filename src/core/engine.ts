@@ -43,8 +43,11 @@ import { Rollbacks } from './rollbacks';
 import { WorkflowOutcomes } from './workflowOutcome';
 import type { CheckpointEntry, RollbackResult, RollbackTarget } from './rollbacks';
 import type { PendingApproval, RunSettings, WorkflowRecord, WorkflowRecords } from './workflowRecords';
-import { checkSettings, cleanUpWorkflow } from './workflowEnd';
+import { cleanUpWorkflow } from './workflowEnd';
 import type { CommandSandbox } from './sandbox/sandboxStatus';
+import { hasRequests } from './config/repoRequests';
+import { grantRequests } from './repoTrust';
+import type { Granted, RepoTrust, RepoTrustStatus } from './repoTrust';
 
 export interface EngineOptions {
   repoDir: string;
@@ -71,8 +74,13 @@ export interface EngineOptions {
   memory?: LearningMemory;
   /** Dry-run merges between the agents' branches after each commit (on unless false). */
   predictConflicts?: boolean;
-  /** The project's check, run on the integrated result (e.g. `npm test`); agents.yaml check.command wins. */
+  /** The user's own check, run on the integrated result (e.g. `npm test`); it wins over agents.yaml's check.command. */
   checkCommand?: string;
+  /**
+   * The user's answer about what the repository's team file requests (its check, allowed commands), read at each
+   * run. Absent: nothing it requests takes effect.
+   */
+  repoTrust?: Pick<RepoTrust, 'status'>;
   /** Ask to merge the integrated result into the user's branch, and land it once approved (on unless false). */
   mergeOnApproval?: boolean;
   /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees); off: removed. */
@@ -123,6 +131,8 @@ export class Engine {
   private readonly conflicts: ConflictSchedule | undefined;
   /** Conflict resolutions the user asked for, taken by the workflow's next run(). */
   private readonly asked = new Map<string, AskedResolution[]>();
+  /** Workflow and content pairs whose ignored requests were said already: once is enough. */
+  private readonly saidIgnored = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
@@ -251,12 +261,14 @@ export class Engine {
       for (const { approval: p, decision: d } of next.answered) this.bus.emit(workflowId, 'approval.resolved', { approvalId: p.approvalId, decision: d.decision, reason: d.reason, by: 'user', ...(d.budgetUsd ? { budgetUsd: d.budgetUsd } : {}) });
     }
     if (next.kind !== 'start') this.bus.emit(workflowId, 'workflow.resumed', { detail: next.detail });
+    // Before the run is registered: a trust file Baton cannot read stops here, with nothing to undo.
+    const granted = await this.granted(workflowId);
     const controller = new AbortController();
     this.running.set(workflowId, controller);
     const recollection = (await this.options.memory?.recall(record.task)) ?? { lessons: [], trackRecords: [] };
     await this.options.records.update(workflowId, { status: 'running', runnerPid: process.pid, runSettings: this.runSettings(), updatedAt: new Date().toISOString() });
     try {
-      await this.graph.invoke(next.input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection) } });
+      await this.graph.invoke(next.input as never, { ...config, signal: controller.signal, configurable: { ...config.configurable, baton: this.context(record, controller.signal, recollection, granted) } });
     } catch (e) {
       return this.outcomes.stopped(workflowId, e, controller);
     } finally {
@@ -428,7 +440,30 @@ export class Engine {
     return { configurable: { thread_id: record.id }, recursionLimit: 10_000, durability: 'sync' as const };
   }
 
-  private context(record: WorkflowRecord, signal: AbortSignal, recollection: Recollection): EngineContext {
+  /**
+   * The check and allowed commands of this run: the user's, and the repository's requests when the user trusts
+   * them. Untrusted requests that would have taken effect are announced once per workflow and content.
+   */
+  private async granted(workflowId: string): Promise<Granted> {
+    const o = this.options;
+    const status = await o.repoTrust?.status();
+    const granted = grantRequests(o.team, { checkCommand: o.checkCommand, allowCommands: o.allowCommands }, status?.state === 'trusted');
+    if (status && hasRequests(granted.unused)) this.sayIgnored(workflowId, status, granted);
+    return granted;
+  }
+
+  private sayIgnored(workflowId: string, status: RepoTrustStatus, granted: Granted): void {
+    const key = `${workflowId}:${status.sha256}`;
+    if (this.saidIgnored.has(key)) return;
+    this.saidIgnored.add(key);
+    this.bus.emit(workflowId, 'config.ignored', {
+      file: status.file, sha256: status.sha256, reason: status.state === 'declined' ? 'declined' : 'untrusted',
+      ...(granted.unused.check !== undefined ? { check: granted.unused.check } : {}), commands: [...granted.unused.commands],
+      ...(granted.unused.network ? { network: [...granted.unused.network] } : {}),
+    });
+  }
+
+  private context(record: WorkflowRecord, signal: AbortSignal, recollection: Recollection, granted: Granted): EngineContext {
     const o = this.options;
     const mode = o.approvals.mode;
     return {
@@ -439,13 +474,13 @@ export class Engine {
       baseCommit: record.baseCommit,
       pool: (fn) => this.pool.execute(fn),
       approvals: { require: new Set(o.approvals.require), confidenceThreshold: o.approvals.confidenceThreshold, largeChangeFiles: o.team.approvals.largeChangeFiles, mode },
-      allowCommands: o.allowCommands,
+      allowCommands: granted.allowCommands,
       approveCommand: o.approveCommand,
-      commands: { sandbox: o.sandbox, envNames: o.commandEnv ?? [], network: o.team.sandbox?.network ?? [] },
+      commands: { sandbox: o.sandbox, envNames: o.commandEnv ?? [], network: granted.network },
       decideByPolicy: policyDecider(o.bus, record.id, mode),
       lessons: recollection.lessons,
       trackRecords: recollection.trackRecords,
-      check: checkSettings(o.team, o.checkCommand),
+      check: granted.check,
       predicted: this.conflicts && { settled: (id) => this.conflicts!.settled(id), current: (id) => this.conflicts!.watcher.current(id) },
       merge: o.mergeOnApproval !== false,
       signal,

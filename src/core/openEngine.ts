@@ -2,7 +2,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { loadTeamConfig } from './config/loadTeam';
 import type { TeamConfig } from './config/teamSchema';
 import type { ApprovalTrigger } from './config/vocabulary';
-import { approvalTriggers } from './config/vocabulary';
+import { approvalsInForce } from './config/repoApprovals';
+import { TrustStore } from './config/trustStore';
 import { Pricing } from './cost/pricing';
 import type { PriceTable } from './cost/pricing';
 import { Engine } from './engine';
@@ -17,6 +18,7 @@ import type { StorageSettings } from './store/operationalStore';
 import { batonDatabasePath, SqliteDatabase } from './store/sqliteDatabase';
 import { SqliteMemory } from './store/sqliteMemory';
 import type { WorkflowRecords } from './workflowRecords';
+import { RepoTrust } from './repoTrust';
 
 /** Everything the CLI and the extension decide about a run; unset fields take Baton's defaults. */
 export interface EngineSettings {
@@ -33,8 +35,14 @@ export interface EngineSettings {
   /** The commands' sandbox; unset: bubblewrap from PATH. */
   sandbox?: CommandSandbox;
   pricing?: PriceTable;
-  /** The project's check, run on the integrated result; agents.yaml check.command wins. */
+  /** The user's check, run on the integrated result; it wins over agents.yaml's check.command. */
   checkCommand?: string;
+  /**
+   * Where the user's answers about repositories' requests are kept (`trustFilePath`: next to the CLI's
+   * config.yaml); unset: nothing is remembered, so a repository's check and commands take effect only when
+   * trusted in this process.
+   */
+  trustFile?: string;
   /** Keep a workflow's worktrees and branches when it ends (baton.git.keepWorktrees). */
   keepWorktrees?: boolean;
   /** `baton.model.fallbacks`: models tried in order when the main one keeps failing. */
@@ -56,11 +64,14 @@ export interface OpenedEngine {
   team: TeamConfig;
   repoRoot: string;
   batonDir: string;
+  /** What the repository's team file requests, and the user's answer about it. */
+  repoTrust: RepoTrust;
   close(): void;
 }
 
 /**
- * Opens Baton on a repository: finds it, loads .baton/agents.yaml (or the built-in team), opens the
+ * Opens Baton on a repository: finds it, loads .baton/agents.yaml (or the built-in team; what it requests
+ * takes effect once the user trusts it, and its approvals only add to the user's), opens the
  * SQLite store under .git/baton (and the shared PostgreSQL store when the settings choose it), and wires
  * the event bus to the audit log. Every error says what to do: a ConfigError for the team file, a
  * BatonError or StoreError for the rest.
@@ -85,13 +96,17 @@ export async function openEngine(repoDir: string, given: EngineSettings, adjust?
     db.close();
     throw error;
   }
+  const allowCommands = settings.allowCommands ?? [];
+  const repoTrust = new RepoTrust(root, team, { checkCommand: settings.checkCommand, allowCommands }, new TrustStore(settings.trustFile));
+  // A repository only adds approvals: never one fewer than the user asked for.
+  const approvals = approvalsInForce({ require: settings.approvalsRequire, confidenceThreshold: settings.confidenceThreshold }, team.approvals);
   const apiKey = settings.endpoint.apiKey;
   const bus = new EventBus({ knownSecrets: () => (apiKey ? [apiKey] : []) });
   const audit = new AuditLogRecorder(bus, batonDir, () => (apiKey ? [apiKey] : []));
   const engine = new Engine({
     repoDir: root,
     batonDir,
-    team,
+    team: { ...team, approvals: { ...team.approvals, largeChangeFiles: approvals.largeChangeFiles } },
     endpoint: settings.endpoint,
     createModel: settings.createModel,
     bus,
@@ -99,12 +114,8 @@ export async function openEngine(repoDir: string, given: EngineSettings, adjust?
     records: store.records,
     concurrency: settings.concurrency ?? 4,
     requestsPerMinute: settings.requestsPerMinute ?? 60,
-    approvals: {
-      require: team.approvals.require ?? settings.approvalsRequire ?? approvalTriggers,
-      confidenceThreshold: team.approvals.confidenceThreshold ?? settings.confidenceThreshold ?? 0.6,
-      mode: settings.approvalMode ?? 'ask',
-    },
-    allowCommands: settings.allowCommands ?? [],
+    approvals: { require: approvals.require, confidenceThreshold: approvals.confidenceThreshold, mode: settings.approvalMode ?? 'ask' },
+    allowCommands,
     approveCommand: settings.approveCommand,
     commandEnv: settings.commandEnv,
     sandbox: settings.sandbox,
@@ -112,10 +123,11 @@ export async function openEngine(repoDir: string, given: EngineSettings, adjust?
     resilience: { fallbackModels: settings.fallbackModels },
     memory: new SqliteMemory(db),
     checkCommand: settings.checkCommand,
+    repoTrust,
     keepWorktrees: settings.keepWorktrees ?? false,
   });
   return {
-    engine, team, repoRoot: root, batonDir,
+    engine, team, repoRoot: root, batonDir, repoTrust,
     close: () => {
       audit.dispose();
       bus.dispose();

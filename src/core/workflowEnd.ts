@@ -1,16 +1,7 @@
-import type { TeamConfig } from './config/teamSchema';
 import type { EventBus } from './events/eventBus';
 import type { ConflictWatcher } from './git/conflictScan';
-import type { CheckSettings } from './graph/checkRun';
 import type { AgentWorkspaces } from './git/workspaces';
 import type { WorkflowStateType } from './graph/state';
-
-/** The project's check: agents.yaml's check.command wins over the engine's (--check, baton.check.command). */
-export function checkSettings(team: TeamConfig, checkCommand: string | undefined): CheckSettings | undefined {
-  const command = team.check?.command ?? checkCommand;
-  if (!command) return undefined;
-  return { command, timeoutMs: (team.check?.timeoutSeconds ?? 600) * 1000, fixRounds: team.check?.fixRounds ?? 1 };
-}
 
 /** What became of the agents' work, for the workflow's summary: integrated, checked, landed or kept on its branch. */
 export function integrationSummary(state: Partial<WorkflowStateType>): string {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ApprovalTrigger, WorkflowMode } from '../core/config/vocabulary';
+import { trustFilePath } from '../core/config/userConfigDir';
 import type { PriceTable } from '../core/cost/pricing';
 import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { ModelEndpoint } from '../core/modelEndpoint';
@@ -51,6 +52,8 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
     storage: storageSettings(),
+    // The same answers as the CLI's `baton trust` (one file, in the user's settings area).
+    trustFile: trustFilePath(process.env),
   };
 }
 

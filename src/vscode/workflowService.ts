@@ -13,6 +13,7 @@ import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
 import { budgetTokens, budgetUsd, engineSettings, webhookUrl, workflowMode } from './settings';
+import { settleRepoTrust } from './repoTrustQuestion';
 import { ViewActivity } from './viewActivity';
 import type { WorkflowModel } from './workflowModel';
 
@@ -51,6 +52,13 @@ export class WorkflowService implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('baton')) this.stale = true; }),
       keys.onDidChange(() => { this.stale = true; }),
     );
+    // The team file is read when the engine opens: an edit (or a merge that changed it) counts from the next use.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (folder) {
+      const teamFile = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.baton/agents.yaml'));
+      const changed = () => { this.stale = true; };
+      this.disposables.push(teamFile, teamFile.onDidChange(changed), teamFile.onDidCreate(changed), teamFile.onDidDelete(changed));
+    }
   }
 
   /** The engine for the open folder's repository. */
@@ -79,8 +87,10 @@ export class WorkflowService implements vscode.Disposable {
     return this.opened;
   }
 
-  async start(task: string, options: { mode?: string; budgetUsd?: number } = {}): Promise<string> {
+  /** Starts a workflow; undefined when the user cancelled at the question about the repository's requests. */
+  async start(task: string, options: { mode?: string; budgetUsd?: number } = {}): Promise<string | undefined> {
     const opened = await this.engine();
+    if (!(await settleRepoTrust(opened))) return undefined;
     const budget = options.budgetUsd ?? budgetUsd();
     const estimate = await opened.engine.estimate(task);
     const id = await opened.engine.start(task, { mode: (options.mode as never) ?? workflowMode(), budgetUsd: budget, budgetTokens: budgetTokens() });

@@ -12,6 +12,8 @@ export interface CodeServer {
   url: string;
   authority: string;
   dataDir: string;
+  /** XDG_CONFIG_HOME of the server and its extension host: where Baton keeps the user's trust file. */
+  configHome: string;
   log(): string;
   stop(): Promise<void>;
 }
@@ -122,5 +124,5 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     await stop();
     throw e;
   }
-  return { url, authority, dataDir, log, stop };
+  return { url, authority, dataDir, configHome: env.XDG_CONFIG_HOME, log, stop };
 }

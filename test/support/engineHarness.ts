@@ -1,11 +1,14 @@
 // Builds a real Engine for tests: a real git repository, the real @langchain/openai client against
 // the fake OpenAI-compatible server, real worktrees; only the records are in memory.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemorySaver } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { defaultTeamConfig } from '../../src/core/config/defaultTeam';
 import type { TeamConfig } from '../../src/core/config/teamSchema';
 import type { ApprovalTrigger } from '../../src/core/config/vocabulary';
+import { TrustStore } from '../../src/core/config/trustStore';
 import { Pricing } from '../../src/core/cost/pricing';
 import { AuditLogRecorder } from '../../src/core/events/auditLogRecorder';
 import { Engine } from '../../src/core/engine';
@@ -13,6 +16,7 @@ import type { EngineOptions } from '../../src/core/engine';
 import { EventBus } from '../../src/core/events/eventBus';
 import type { BatonEvent } from '../../src/core/events/events';
 import type { WorkflowRecords } from '../../src/core/workflowRecords';
+import { RepoTrust } from '../../src/core/repoTrust';
 import type { ChatRequest, FakeOpenAI, Reply, ToolCallReply } from './fakeOpenAI';
 import { MemoryRecords } from './memoryRecords';
 import { git } from './repoBuilder';
@@ -62,6 +66,13 @@ export async function makeEngine(repo: string, server: FakeOpenAI, overrides: En
     resilience: { initialDelayMs: 1, maxDelayMs: 10, ...options.resilience },
   });
   return { engine, events, records, of: (type) => events.filter((e) => e.type === type) as never };
+}
+
+/** The team's requests (its check, commands) trusted by the user, as `baton trust` records it, in a trust file of the test's own. */
+export async function trustedRequests(repo: string, team: TeamConfig, user: { checkCommand?: string; allowCommands?: string[] } = {}): Promise<RepoTrust> {
+  const trust = new RepoTrust(repo, team, { checkCommand: user.checkCommand, allowCommands: user.allowCommands ?? [] }, new TrustStore(join(mkdtempSync(join(tmpdir(), 'baton-trust-')), 'trust.json')));
+  await trust.decide('trusted');
+  return trust;
 }
 
 /** The text of the system prompt and of the last message, which every scripted reply keys on. */

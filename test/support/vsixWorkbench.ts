@@ -21,6 +21,8 @@ export interface VsixWorkbench {
   model: FakeOpenAI;
   /** The workspace folder: a real git repository. */
   folder: string;
+  /** The XDG_CONFIG_HOME VS Code's extension host sees, as a CLI run by the same user would. */
+  configHome: string;
 }
 
 /** Registers mocha hooks for the enclosing describe and returns the fixture they fill. */
@@ -35,6 +37,7 @@ export function useVsixWorkbench(options: { files: Record<string, string>; model
     fixture.folder = folder;
     fixture.model = await startFakeOpenAI(options.model ?? { rules: [] });
     server = await startCodeServer({ workspace: folder, vsix: vsixPath, settings: { 'baton.model.baseUrl': fixture.model.baseUrl, ...options.settings }, workspaceTrust: options.workspaceTrust });
+    fixture.configHome = server.configHome;
     browser = await launchChromium();
     fixture.page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await openWorkbench(fixture.page, server.url, folder);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fakeOpenAI';
 import type { FakeOpenAI } from '../support/fakeOpenAI';
-import { makeEngine, scriptedTeam, teamWith } from '../support/engineHarness';
+import { makeEngine, scriptedTeam, teamWith, trustedRequests } from '../support/engineHarness';
 import { git, makeRepo } from '../support/repoBuilder';
 
 // Integration: when the agents are done, their branches are merged into baton/<id>/integration and the
@@ -32,7 +32,9 @@ describe('engine: integration and the project\'s check', () => {
       tester: { work: () => write('src/b.txt', 'fine\n') },
     }) });
     const repo = makeRepo({ 'src/keep.txt': 'base\n' });
-    const h = await makeEngine(repo, server, { team: teamWith({ check: { command: '! grep -rq BROKEN src', timeoutSeconds: 60, fixRounds: 1 } }) });
+    // The repository's check, which the user trusted: it runs with the repository's limits.
+    const team = teamWith({ check: { command: '! grep -rq BROKEN src', timeoutSeconds: 60, fixRounds: 1 } });
+    const h = await makeEngine(repo, server, { team, repoTrust: await trustedRequests(repo, team) });
     const id = await h.engine.start('add a and b');
     const outcome = await h.engine.run(id);
     assert.equal(outcome.status, 'completed', JSON.stringify(outcome));

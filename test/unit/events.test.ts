@@ -183,7 +183,7 @@ describe('event envelope', () => {
       agent.committed, agent.finished, agent.failed, handoff.sent, handoff.accepted, review.verdict, approval.requested,
       approval.resolved, cost.recorded, budget.warning, budget.exceeded, conflict.detected, conflict.resolved,
       snapshot.created, rollback.done, workflow.paused, workflow.resumed, workflow.completed, workflow.failed, workflow.cancelled`;
-    const expected = [...contract.split(/,\s*/), 'handoff.rejected', 'agent.tool_refused', 'circuit.state', 'model.fallback'];
+    const expected = [...contract.split(/,\s*/), 'handoff.rejected', 'agent.tool_refused', 'circuit.state', 'model.fallback', 'config.ignored'];
     assert.deepEqual([...eventTypes].sort(), expected.sort());
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { describeRequests, hasRequests } from '../../core/config/repoRequests';
 import { openEngine } from '../../core/openEngine';
 import { CliError, exitCodes } from '../exitCodes';
 import type { CliIo } from '../program';
@@ -59,6 +60,11 @@ export async function serveCommand(values: { repo?: string | boolean; port?: str
   const opened = await openEngine(repo, f.settings);
   let server: ApiServer | undefined;
   try {
+    // No one to ask while serving: what the repository requests is used once trusted with `baton trust`.
+    const requests = await opened.repoTrust.status();
+    if (hasRequests(requests.unused)) {
+      io.stderr.write(`baton serve: ${requests.file} asks ${describeRequests(requests.unused)}; not used until you trust it: baton trust --repo ${opened.repoRoot}\n`);
+    }
     try {
       server = await startApiServer({
         engine: opened.engine, port, token, log: (line) => void io.stderr.write(`baton serve: ${line}\n`),

@@ -18,6 +18,7 @@ import { runFlags } from '../settings';
 import type { Flags, RunFlags } from '../settings';
 import { loadUserSettings } from '../userSettings';
 import { drive, printEvents } from './run';
+import { settleRepoTrust } from '../repoTrustPrompt';
 import { halted, processAlive } from '../../core/liveness';
 
 async function withEngine<T>(flags: Flags, io: CliIo, fn: (opened: OpenedEngine, f: RunFlags) => Promise<T>, adjust?: (f: RunFlags) => SettingsAdjustment): Promise<T> {
@@ -35,6 +36,11 @@ const terminal = { input: process.stdin, output: process.stdout };
 
 export function runCommand(task: string, flags: Flags, io: CliIo): Promise<number> {
   return withEngine(flags, io, async (opened, f) => {
+    // What the repository's team file requests is settled first: it may change which check runs.
+    if (!(await settleRepoTrust(opened.repoTrust, flags, io, terminal))) {
+      io.stdout.write('Not started.\n');
+      return exitCodes.completed;
+    }
     // The estimate first, before any model call: above the budget it warns; in a terminal, ask whether to start (--yes skips it).
     const budget = f.budgetUsd ?? defaultBudgetUsd;
     const estimate = await opened.engine.estimate(task);
@@ -50,7 +56,7 @@ export function runCommand(task: string, flags: Flags, io: CliIo): Promise<numbe
     const printing = flags.detach ? undefined : printEvents(opened.engine, io, Boolean(flags.json));
     try {
       const id = await opened.engine.start(task, { mode: f.mode, budgetUsd: f.budgetUsd, budgetTokens: f.budgetTokens });
-      if (flags.detach) return detach(opened, id, io);
+      if (flags.detach) return detach(opened, id, io, await trustedForThisProcess(opened));
       return await drive(opened, id, io, { json: Boolean(flags.json), approve: f.approve, terminal });
     } finally {
       printing?.dispose();
@@ -71,6 +77,10 @@ export function resumeCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   };
   return withEngine(flags, io, async (opened, f) => {
     const before = await opened.engine.status(id);
+    if (!(await settleRepoTrust(opened.repoTrust, flags, io, terminal))) {
+      io.stdout.write(`Not resumed. Go on later with: baton resume ${id}\n`);
+      return exitCodes.completed;
+    }
     for (const note of chosen?.notes ?? []) io.stderr.write(`baton: resuming ${id} with ${note}.\n`);
     if (f.budgetUsd !== undefined) {
       await opened.engine.setBudget(id, f.budgetUsd, `budget set to $${f.budgetUsd} with baton resume --budget`);
@@ -85,14 +95,20 @@ export function resumeCommand(id: string, flags: Flags, io: CliIo): Promise<numb
   }, adjust);
 }
 
+/** Trusted in this process only (no home folder to keep the answer in): the background resume is told again. */
+async function trustedForThisProcess(opened: OpenedEngine): Promise<boolean> {
+  const s = await opened.repoTrust.status();
+  return s.state === 'trusted' && s.trustFile === undefined;
+}
+
 /** --detach: the workflow goes on in a background `baton resume` (with the settings it keeps), logging under .git/baton/logs. */
-function detach(opened: OpenedEngine, id: string, io: CliIo): number {
+function detach(opened: OpenedEngine, id: string, io: CliIo, trustRepoConfig: boolean): number {
   const logs = join(opened.batonDir, 'logs');
   mkdirSync(logs, { recursive: true });
   const log = join(logs, `${id}.log`);
   const out = openSync(log, 'a');
   const script = process.argv[1] ?? '';
-  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot], { detached: true, stdio: ['ignore', out, out], env: io.env });
+  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot, ...(trustRepoConfig ? ['--trust-repo-config'] : [])], { detached: true, stdio: ['ignore', out, out], env: io.env });
   child.unref();
   io.stdout.write(`${id}\nRunning in the background (log: ${log}). Follow it with: baton status ${id}\n`);
   return exitCodes.completed;

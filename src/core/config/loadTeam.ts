@@ -23,7 +23,7 @@ export async function loadTeamConfig(repoRoot: string): Promise<LoadedTeam> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    if (!isNotFound(error)) throw unreadable(error);
     await refuseMisnamedFile(repoRoot);
     return { team: defaultTeamConfig(), source: 'builtin' };
   }
@@ -58,6 +58,16 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A team file Baton cannot read is a configuration error (exit 2) that says what to do, not a crash. */
+function unreadable(error: unknown): ConfigError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'it cannot be read (permission denied)' : (error as Error).message;
+  const fix = code === 'EISDIR'
+    ? `Make ${teamConfigFile} a YAML file (agents:, routing:, ...), or remove the folder to use Baton's built-in team.`
+    : `Make ${teamConfigFile} readable for you, or remove it to use Baton's built-in team.`;
+  return new ConfigError(teamConfigFile, [{ path: '', line: 1, column: 1, message: `Baton cannot read its team file: ${why}` }], fix);
 }
 
 function isNotFound(error: unknown): boolean {

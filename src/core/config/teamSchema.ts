@@ -80,9 +80,10 @@ export const teamFileSchema = z
         maxRounds: z.int().min(0, { error: 'maxRounds must be 0 or more' }).max(10, { error: 'maxRounds may be at most 10' }).default(3),
       })
       .prefault({}),
+    // Approvals from a repository only add to the user's: its triggers join theirs, its confidenceThreshold may only
+    // raise theirs and largeChangeFiles only lower Baton's (repoApprovals.ts).
     approvals: z
       .strictObject({
-        // Absent: the `baton.approvals.require` setting decides.
         require: z.array(z.enum(approvalTriggers)).optional(),
         /** A change touching more files than this is a "largeChange". */
         largeChangeFiles: z.int().min(1, { error: 'largeChangeFiles must be at least 1' }).default(10),
@@ -108,7 +109,7 @@ export const teamFileSchema = z
       .prefault({}),
     /**
      * What agents' commands and the check may reach from their sandbox (decision 0023). It widens what agent-written
-     * code can reach, so it is one of the things a repository may only ask for, like the check command.
+     * code can reach, so it is a request: it takes effect only once the user trusts this content (repoTrust.ts).
      */
     sandbox: z
       .strictObject({
@@ -116,6 +117,8 @@ export const teamFileSchema = z
         network: z.array(hostName).max(50, { error: 'sandbox.network may list at most 50 hosts' }).default([]),
       })
       .optional(),
+    // A request, like commands below: it takes effect only once the user trusts this content (repoTrust.ts),
+    // and the user's own check (--check, baton.check.command) wins over it.
     /** Run after integration (e.g. `npm test`); a failure sends the work back to the agents. */
     check: z
       .strictObject({
@@ -126,6 +129,8 @@ export const teamFileSchema = z
         fixRounds: z.int().min(0, { error: 'check.fixRounds must be 0 or more' }).max(5, { error: 'check.fixRounds may be at most 5' }).default(1),
       })
       .optional(),
+    /** A request: commands agents may run without asking, added to the user's own once the user trusts this content. */
+    commands: z.strictObject({ allow: z.array(nonEmpty('a command')).default([]) }).optional(),
   })
   // `when`: cross-references are checked even when other fields are wrong, so one run reports every problem.
   .superRefine((file, ctx) => checkCrossReferences(file, ctx), { when: () => true });

@@ -23,6 +23,8 @@ export const approvalTriggers = [
   'schema',
   'deployment',
   'dependencies',
+  // An agent's change to Baton's own team config (.baton/): once merged it steers later workflows.
+  'config',
   'largeChange',
   'lowConfidence',
   'budget',

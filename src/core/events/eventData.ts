@@ -280,3 +280,18 @@ export const modelFallback = z.object({
   reason: z.string().min(1),
   taskId: id.optional(),
 });
+
+/**
+ * What the repository's team file requests (its check, commands to allow) that this workflow does not use: the
+ * user has not trusted that content (or chose to run without it). Said once per workflow and content.
+ */
+export const configIgnored = z.object({
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 (hex)'),
+  check: z.string().optional(),
+  commands: z.array(z.string()).default([]),
+  /** Hosts its `sandbox.network` asks agents' commands to reach. */
+  network: z.array(z.string()).optional(),
+  /** untrusted: never answered for this content; declined: the user chose to run without it. */
+  reason: z.enum(['untrusted', 'declined']),
+});

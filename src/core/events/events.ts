@@ -51,6 +51,7 @@ export const batonEventSchema = z.discriminatedUnion('type', [
   workflowEvent('workflow.cancelled', data.workflowCancelled),
   workflowEvent('circuit.state', data.circuitState),
   workflowEvent('model.fallback', data.modelFallback),
+  workflowEvent('config.ignored', data.configIgnored),
 ]);
 
 /** One event as stored and sent, defaults applied. */

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BatonError } from '../errors';
 
@@ -34,14 +35,29 @@ export async function findRepository(dir: string): Promise<RepositoryPaths> {
   if (!version.ok) {
     throw new BatonError(`${version.text} is older than ${minimumGit.join('.')}, which Baton needs.`, `Install git ${minimumGit.join('.')} or newer: Baton predicts conflicts with \`git merge-tree --write-tree\`.`, 'config');
   }
-  let top: string;
-  let common: string;
+  let probe: string[];
   try {
-    top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir })).stdout.trim();
-    common = (await run('git', ['rev-parse', '--git-common-dir'], { cwd: dir })).stdout.trim();
-  } catch {
-    throw new BatonError(`${dir} is not inside a git repository.`, 'Run Baton in a git repository (`git init` and a first commit make one).', 'config');
+    // Absolute paths: --git-common-dir is otherwise relative to `dir`, which may be a subfolder.
+    probe = (await run('git', ['rev-parse', '--path-format=absolute', '--is-bare-repository', '--is-inside-git-dir', '--git-common-dir'], { cwd: dir })).stdout.trim().split('\n');
+  } catch (error) {
+    throw notARepository(dir, error);
   }
-  if (!top) throw new BatonError(`${dir} is a bare repository.`, 'Run Baton in a repository with a working tree.', 'config');
-  return { root: top, batonDir: join(resolve(top, common), 'baton') };
+  const [bare, insideGitDir, common = ''] = probe;
+  if (bare === 'true') {
+    throw new BatonError(`Baton needs a working tree: ${dir} is a bare repository;`, `clone it (git clone ${dir} <folder>) and run Baton in the clone.`, 'config');
+  }
+  if (insideGitDir === 'true') throw new BatonError(`${dir} is inside a repository's git folder (${common}), not its working tree.`, 'Run Baton in the working tree.', 'config');
+  const top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir })).stdout.trim();
+  return { root: top, batonDir: join(common, 'baton') };
+}
+
+/** Why git found no repository at `dir`, in words that say what to do. */
+function notARepository(dir: string, error: unknown): BatonError {
+  if (!existsSync(dir)) return new BatonError(`${dir} does not exist.`, 'Give the folder of a git repository (--repo DIR), or run Baton inside one.', 'config');
+  const said = String((error as { stderr?: unknown }).stderr ?? '');
+  if (/dubious ownership/.test(said)) {
+    return new BatonError(`git refuses to work in ${dir}: the repository belongs to another user.`,
+      `Run Baton as the user who owns it, or, if you trust it, tell git so: git config --global --add safe.directory ${dir}`, 'config');
+  }
+  return new BatonError(`${dir} is not inside a git repository.`, 'Run Baton in a git repository (`git init` and a first commit make one).', 'config');
 }

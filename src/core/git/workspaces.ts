@@ -78,7 +78,8 @@ export class AgentWorkspaces {
     try {
       return await gitOut(['rev-parse', '--verify', 'HEAD'], { cwd: this.repoDir });
     } catch {
-      throw new BatonError(`${this.repoDir} has no commits yet.`, 'Make a first commit: agents branch off it.', 'git');
+      // Something the user sets right (exit 2), not a failure of git.
+      throw new BatonError(`${this.repoDir} has no commits yet.`, 'Make a first commit (e.g. git add -A && git commit -m "first commit"): agents branch off it.', 'config');
     }
   }
 

@@ -7,6 +7,8 @@ const patterns: [Exclude<ApprovalTrigger, 'largeChange' | 'lowConfidence' | 'bud
   ['deployment', /(^|\/)(Dockerfile[^/]*|docker-compose[^/]*\.ya?ml|compose\.ya?ml|\.github\/workflows\/[^/]+|\.gitlab-ci\.yml|Jenkinsfile|\.circleci\/[^/]+|azure-pipelines\.yml|Procfile|fly\.toml|vercel\.json|netlify\.toml|app\.yaml)$|(^|\/)(k8s|kubernetes|helm|charts|deploy|deployment|infra|terraform)\/|\.tf$/],
   ['schema', /(^|\/)(migrations?|migrate|db\/schema)\/|\.sql$|(^|\/)schema\.(prisma|rb|graphql)$|(^|\/)alembic\//],
   ['publicApi', /(^|\/)(api|public)\/|\.d\.ts$|(^|\/)openapi\.(ya?ml|json)$|\.proto$|\.graphql$/],
+  // Only the repository's own .baton/ at its root: Baton reads no other.
+  ['config', /^\.baton\//],
 ];
 
 export interface TriggerHit {
@@ -36,4 +38,5 @@ const describe: Record<string, string> = {
   deployment: 'changes deployment or CI files',
   schema: 'changes a database schema or migration',
   publicApi: 'changes a public API',
+  config: 'changes Baton\'s team config, which steers later workflows once merged',
 };

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { batonMigrations } from './batonMigrations';
 import { applyMigrations, latestVersion } from './schemaMigrations';
 import type { Migration } from './schemaMigrations';
-import { StoreError, sqliteBusy, sqliteErrorCode } from './storeError';
+import { StoreError, sqliteBusy, sqliteCantOpen, sqliteErrorCode, sqliteReadOnly } from './storeError';
 import { storeProblemOf } from './storeProblems';
 
 // node:sqlite (built in from Node 22.13) rather than a native addon or WASM: the measurements behind this are
@@ -49,7 +49,13 @@ export class SqliteDatabase {
   static open(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
     const sqlite = loadSqlite();
     const migrations = options.migrations ?? batonMigrations;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        throw cannotWrite(dirname(path), error);
+      }
+    }
     let raw: DatabaseSync;
     try {
       raw = new sqlite.DatabaseSync(path);
@@ -212,8 +218,36 @@ function loadSqlite(): SqliteModule {
 function describeOpenError(path: string, error: unknown, busyTimeoutMs: number): Error {
   const known = storeProblemOf(path, error, busyTimeoutMs);
   if (known) return known;
+  const code = sqliteErrorCode(error);
+  // SQLITE_CANTOPEN or SQLITE_READONLY in a folder the user cannot write to: the folder is the problem.
+  if ((code === sqliteCantOpen || code === sqliteReadOnly) && !writable(dirname(path))) return cannotWrite(dirname(path), Object.assign(new Error('permission denied'), { code: 'EACCES' }));
   const message = error instanceof Error ? error.message : String(error);
   return new StoreError('cannot-open', `Baton could not open its database ${path}: ${message}. Check that the folder exists and is writable.`, { cause: error });
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Baton's folder under the repository's git folder cannot be made or written: a configuration problem (exit 2)
+ * with what to do, not an unexpected error.
+ */
+function cannotWrite(dir: string, error: unknown): StoreError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const notFolder = code === 'EEXIST' || code === 'ENOTDIR';
+  // mkdir fails in the folder above one that does not exist yet.
+  const blocked = notFolder || existsSync(dir) ? dir : dirname(dir);
+  const what = notFolder ? `${dir} is not a folder` : code === 'EROFS' ? `${blocked} is on a read-only file system` : `you cannot write to ${blocked} (${code ?? (error as Error).message})`;
+  const fix = notFolder
+    ? `Move it aside (mv "${dir}" "${dir}.old") so Baton can make its folder there.`
+    : `Make it writable for you (e.g. chmod u+w "${blocked}"), or run Baton as the user who owns the repository.`;
+  return new StoreError('cannot-write', `Baton keeps its database, audit logs and agents' worktrees in ${dir}, inside the repository's git folder, but ${what}. ${fix}`, { cause: error, kind: 'config' });
 }
 
 function bind(params: readonly SqlParam[]): SQLInputValue[] {

@@ -1,4 +1,5 @@
 import { BatonError } from '../errors';
+import type { BatonErrorKind } from '../errors';
 
 /** What went wrong with Baton's database, for callers that react differently. */
 export type StoreProblem =
@@ -7,13 +8,15 @@ export type StoreProblem =
   | 'newer-schema'
   | 'migration-failed'
   | 'cannot-open'
+  | 'cannot-write'
   | 'damaged-data'
   | 'locked'
   | 'disk-full';
 
 /**
  * A database problem the user has to act on; the message says what to do. It is a BatonError of kind
- * 'state', so every caller that reports BatonErrors (the CLI, the extension) shows it without a stack trace.
+ * 'state' (or 'config' for a folder the user must set right), so every caller that reports BatonErrors (the
+ * CLI, the extension) shows it without a stack trace.
  */
 export class StoreError extends BatonError {
   override readonly name = 'StoreError';
@@ -21,9 +24,9 @@ export class StoreError extends BatonError {
   constructor(
     readonly problem: StoreProblem,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: BatonErrorKind },
   ) {
-    super(message, undefined, 'state');
+    super(message, undefined, options?.kind ?? 'state');
     if (options && 'cause' in options) this.cause = options.cause;
   }
 }
@@ -38,6 +41,8 @@ export function sqliteErrorCode(error: unknown): number | undefined {
 
 export const sqliteBusy = 5;
 export const sqliteLocked = 6;
+export const sqliteReadOnly = 8;
 export const sqliteCorrupt = 11;
 export const sqliteFull = 13;
+export const sqliteCantOpen = 14;
 export const sqliteNotADatabase = 26;

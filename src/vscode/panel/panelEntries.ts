@@ -1,3 +1,4 @@
+import { describeRequests } from '../../core/config/repoRequests';
 import type { BatonEvent } from '../../core/events/events';
 import type { PanelEntry } from '../../protocol/panelEntries';
 
@@ -56,6 +57,8 @@ export class PanelEntryMapper {
         return [{ ...base, agent, kind: 'notice', text: `Waiting for approval (${e.data.trigger}): ${e.data.reason}` }];
       case 'approval.resolved':
         return [{ ...base, agent, kind: 'notice', text: `Approval ${e.data.approvalId}: ${e.data.decision === 'approve' ? 'approved' : 'rejected'} by ${e.data.by}${e.data.reason ? ` (${e.data.reason})` : ''}` }];
+      case 'config.ignored':
+        return [{ ...base, agent, kind: 'notice', text: `Not used: ${e.data.file} asks ${describeRequests({ check: e.data.check, commands: e.data.commands, network: e.data.network })}, and ${e.data.reason === 'declined' ? 'you chose to run without it' : 'you have not trusted it'}. This workflow runs with your own settings; trust it with \`baton trust\` (or when Baton asks before a workflow starts).` }];
       case 'workflow.completed':
         return [{ ...base, agent, kind: 'notice', text: `Workflow completed: ${e.data.summary}` }];
       case 'workflow.failed':
