@@ -6,11 +6,18 @@ import { resolveModelEndpoint } from '../core/modelEndpoint';
 import type { ModelEndpoint } from '../core/modelEndpoint';
 import type { EngineSettings } from '../core/openEngine';
 import type { StorageSettings } from '../core/store/operationalStore';
+import { fromUser, highestOfScopes, setByWorkspace, unionOfScopes, userOnlySettings } from './settingScopes';
 
-/** The endpoint from `baton.model.*` settings, overridden by the environment (DESIGN.md §2). */
+/** The endpoint from `baton.model.*` settings, overridden by the environment (DESIGN.md §2); its URL from the user's own settings. */
 export function modelEndpoint(apiKey: string | undefined): ModelEndpoint {
   const c = vscode.workspace.getConfiguration('baton');
-  return resolveModelEndpoint(process.env, { baseUrl: c.get<string>('model.baseUrl'), model: c.get<string>('model.name'), apiKey });
+  return resolveModelEndpoint(process.env, { baseUrl: fromUser(c.inspect<string>('model.baseUrl'), undefined), model: c.get<string>('model.name'), apiKey });
+}
+
+/** The settings a workspace's `.vscode/settings.json` sets but Baton takes from the user's own settings only. */
+export function leftOutWorkspaceSettings(): string[] {
+  const c = vscode.workspace.getConfiguration('baton');
+  return userOnlySettings.filter((key) => setByWorkspace(c.inspect(key))).map((key) => `baton.${key}`);
 }
 
 export function budgetUsd(): number {
@@ -31,7 +38,7 @@ export function workflowMode(): WorkflowMode {
 export function storageSettings(): StorageSettings {
   const c = vscode.workspace.getConfiguration('baton');
   return c.get<string>('storage.backend', 'sqlite') === 'postgres'
-    ? { backend: 'postgres', postgresUrl: c.get<string>('storage.postgresUrl', '') }
+    ? { backend: 'postgres', postgresUrl: fromUser(c.inspect<string>('storage.postgresUrl'), '') }
     : { backend: 'sqlite' };
 }
 
@@ -42,13 +49,13 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
     endpoint: modelEndpoint(apiKey),
     concurrency: c.get<number>('concurrency', 4),
     requestsPerMinute: c.get<number>('rateLimit.requestsPerMinute', 60),
-    approvalsRequire: c.get<ApprovalTrigger[]>('approvals.require'),
-    confidenceThreshold: c.get<number>('approvals.confidenceThreshold', 0.6),
+    approvalsRequire: unionOfScopes(c.inspect<ApprovalTrigger[]>('approvals.require')),
+    confidenceThreshold: highestOfScopes(c.inspect<number>('approvals.confidenceThreshold'), 0.6),
     approvalMode: 'ask',
-    allowCommands: c.get<string[]>('commands.allow', []),
-    commandEnv: c.get<string[]>('commands.env', []),
+    allowCommands: fromUser(c.inspect<string[]>('commands.allow'), []),
+    commandEnv: fromUser(c.inspect<string[]>('commands.env'), []),
     pricing: c.get<PriceTable>('model.pricing', {}),
-    checkCommand: c.get<string>('check.command', '').trim() || undefined,
+    checkCommand: fromUser(c.inspect<string>('check.command'), '').trim() || undefined,
     keepWorktrees: c.get<boolean>('git.keepWorktrees', false),
     fallbackModels: c.get<string[]>('model.fallbacks', []),
     storage: storageSettings(),
@@ -59,5 +66,5 @@ export function engineSettings(apiKey: string | undefined): EngineSettings {
 
 /** `baton.notifications.webhookUrl`, empty when unset. */
 export function webhookUrl(): string {
-  return vscode.workspace.getConfiguration('baton').get<string>('notifications.webhookUrl', '').trim();
+  return fromUser(vscode.workspace.getConfiguration('baton').inspect<string>('notifications.webhookUrl'), '').trim();
 }

@@ -12,7 +12,7 @@ import { WebhookNotifier } from '../core/notify/webhookNotifier';
 import type { RollbackTarget } from '../core/rollbacks';
 import type { ApiKeyStore } from './secrets';
 import { loadEngineModule } from './engine/engineLoader';
-import { budgetTokens, budgetUsd, engineSettings, webhookUrl, workflowMode } from './settings';
+import { budgetTokens, budgetUsd, engineSettings, leftOutWorkspaceSettings, webhookUrl, workflowMode } from './settings';
 import { settleRepoTrust } from './repoTrustQuestion';
 import { ViewActivity } from './viewActivity';
 import type { WorkflowModel } from './workflowModel';
@@ -97,6 +97,10 @@ export class WorkflowService implements vscode.Disposable {
     // Said once, before any model call: a likely cost above the budget, and models whose calls count as $0.
     if (estimate.usd > budget) {
       void vscode.window.showWarningMessage(`Baton: the estimate (${formatUsd(estimate.usd)}) is above the budget (${formatUsd(budget)}): the workflow will likely stop at its budget and ask you to raise it.`);
+    }
+    const leftOut = leftOutWorkspaceSettings();
+    if (leftOut.length) {
+      void vscode.window.showWarningMessage(`Baton: this workspace's settings set ${leftOut.join(', ')}. A repository may ask but never grant: Baton takes these from your user settings only. Set them there to use them.`);
     }
     const unpriced = opened.engine.unpricedModels();
     if (unpriced.length) {

@@ -24,7 +24,7 @@ describe('conflicts between agents as diagnostics in the editor', () => {
       tester: { work: () => [{ name: 'write_file', args: { path: 'src/index.ts', content: 'export const answer = "quarante-deux";\n' } }] },
     }) });
     const config = vscode.workspace.getConfiguration('baton');
-    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     await config.update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
     try {
       const uri = vscode.Uri.file(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'src', 'index.ts'));
@@ -48,7 +48,7 @@ describe('conflicts between agents as diagnostics in the editor', () => {
       }
       assert.deepEqual(diagnostics.map((d) => /\((\w+) on /.exec(d.message)?.[1]).sort(), ['coder', 'tester']);
     } finally {
-      await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Global);
       await config.update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
       await server.close();
     }

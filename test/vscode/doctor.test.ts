@@ -7,7 +7,7 @@ describe('Baton: Check Setup', () => {
   it('checks the real runtime, git, the open repository and the configured endpoint', async () => {
     const server = await startFakeOpenAI({ rules: [] });
     const config = vscode.workspace.getConfiguration('baton');
-    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     try {
       const checks = await vscode.commands.executeCommand<Check[]>('baton.doctor');
       const byName = new Map(checks.map((c) => [c.name, c]));
@@ -19,7 +19,7 @@ describe('Baton: Check Setup', () => {
       assert.equal(byName.get('Sandbox')?.status, 'ok', byName.get('Sandbox')?.detail);
       assert.ok(server.requests.some((r) => r.path.endsWith('/models')), 'doctor asked the endpoint for its models');
     } finally {
-      await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Global);
       await server.close();
     }
   });

@@ -82,7 +82,7 @@ describe('diffs, approvals and quick fixes in the editor', () => {
       tester: { work: () => write('README.md', '# En français\n') },
     }) });
     const config = vscode.workspace.getConfiguration('baton');
-    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     await config.update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
     api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
     startHead = git('rev-parse', 'HEAD');
@@ -95,7 +95,7 @@ describe('diffs, approvals and quick fixes in the editor', () => {
     // The merge landed on the user's branch: the tests that follow start from the repository as it was.
     git('reset', '--hard', '--quiet', startHead);
     const config = vscode.workspace.getConfiguration('baton');
-    await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await config.update('model.baseUrl', undefined, vscode.ConfigurationTarget.Global);
     await config.update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
     await server.close();
   });

@@ -65,13 +65,14 @@ describe('the panel\'s threads and the webhook, from a real workflow in the exte
       },
     }) });
     hook = await webhookReceiver();
-    await config().update('model.baseUrl', model.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await config().update('model.baseUrl', model.baseUrl, vscode.ConfigurationTarget.Global);
     await config().update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
-    await config().update('notifications.webhookUrl', hook.url, vscode.ConfigurationTarget.Workspace);
+    await config().update('notifications.webhookUrl', hook.url, vscode.ConfigurationTarget.Global);
     api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
   });
   after(async () => {
-    for (const key of ['model.baseUrl', 'rateLimit.requestsPerMinute', 'notifications.webhookUrl']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['model.baseUrl', 'notifications.webhookUrl']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await config().update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
     hook.server.close();
     await model.close();
   });

@@ -54,13 +54,13 @@ describe('workflows from VS Code (the engine in the extension host)', () => {
     server = await startFakeOpenAI({ fallback: scriptedTeam(plan, routing, {
       coder: { work: (t) => [{ name: 'write_file', args: t === 't1' ? { path: 'src/helper.ts', content: 'export const helper = 1;\n' } : { path: 'package.json', content: '{"scripts":{}}\n' } }] },
     }) });
-    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     // The fake endpoint has no rate limit; the default 60 requests a minute would only slow the tests.
     await vscode.workspace.getConfiguration('baton').update('rateLimit.requestsPerMinute', 100_000, vscode.ConfigurationTarget.Workspace);
     api = (await vscode.extensions.getExtension<BatonApi>('baton-dev.baton')!.activate());
   });
   after(async () => {
-    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('baton').update('model.baseUrl', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('baton').update('rateLimit.requestsPerMinute', undefined, vscode.ConfigurationTarget.Workspace);
     await server.close();
   });
