@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gitEnv } from './childEnv';
 import { gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
 import type { StorageSettings } from './store/operationalStore';
 
-const run = promisify(execFile);
+const execGit = promisify(execFile);
+/** git from the doctor, with the environment every git of Baton's gets. */
+const run = (file: string, args: string[], options: { cwd: string }) => execGit(file, args, { ...options, env: gitEnv() });
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface Check {

@@ -1,3 +1,4 @@
+import { gitEnv } from '../childEnv';
 import { BatonError } from '../errors';
 import { processHost } from './processHost';
 import type { ExecResult } from './processHost';
@@ -16,7 +17,6 @@ export interface GitRun {
 // and merges start no `git maintenance run --auto` (40% of a small commit's time, and a gc it may
 // start would race the agents' git work): the user's own git commands still do (docs/decisions/0017).
 const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off', '-c', 'maintenance.auto=false'];
-const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 const maxBuffer = 64 * 1024 * 1024;
 
 /**
@@ -25,7 +25,7 @@ const maxBuffer = 64 * 1024 * 1024;
  * engine benchmark measured at a quarter of a task's git time (docs/decisions/0008).
  */
 export async function runGit(args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
-  const result = await processHost.exec({ file: 'git', args: [...baseArgs, ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  const result = await processHost.exec({ file: 'git', args: [...baseArgs, ...args], cwd: run.cwd, env: gitEnv(), signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
   return answer(result, run, `git ${args.join(' ').slice(0, 200)}`);
 }
 
@@ -39,7 +39,7 @@ export async function gitOut(args: readonly string[], run: GitRun): Promise<stri
  */
 export async function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
   const identity = `git() { command git ${baseArgs.map((a) => `'${a}'`).join(' ')} "$@"; }`;
-  const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env: gitEnv(), signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
   return answer(result, run, 'git');
 }
 

@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { childEnv } from '../childEnv';
 
 export interface ExecRequest {
   file: string;
@@ -96,9 +97,11 @@ export class ProcessHost {
   private ensureChild(): ChildProcess | undefined {
     if (this.child || this.unavailable) return this.child;
     try {
-      // ELECTRON_RUN_AS_NODE: in VS Code desktop, process.execPath is Electron, which then runs as Node.
+      // ELECTRON_RUN_AS_NODE: in VS Code desktop, process.execPath is Electron, which then runs as Node. The
+      // rest is the allow-list of childEnv.ts: the helper lives as long as Baton, and its /proc/<pid>/environ
+      // must not hold the model key or anything else of Baton's environment (each request brings its own).
       const child = spawn(process.execPath, ['-e', hostSource], {
-        stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true,
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: childEnv(process.env, { ELECTRON_RUN_AS_NODE: '1' }), windowsHide: true,
       });
       child.on('message', (m: ExecResult & { id: number }) => this.settle(m.id, m));
       // A helper that dies (killed, out of memory) must not leave callers waiting: they fail, the

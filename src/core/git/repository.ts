@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { BatonError } from '../errors';
+import { gitEnv } from '../childEnv';
 
 const run = promisify(execFile);
 
@@ -19,7 +20,7 @@ export const minimumGit = [2, 38] as const;
 export async function gitVersion(): Promise<{ text: string; ok: boolean } | undefined> {
   let text: string;
   try {
-    text = (await run('git', ['--version'])).stdout.trim();
+    text = (await run('git', ['--version'], { env: gitEnv() })).stdout.trim();
   } catch {
     return undefined;
   }
@@ -37,8 +38,8 @@ export async function findRepository(dir: string): Promise<RepositoryPaths> {
   let top: string;
   let common: string;
   try {
-    top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir })).stdout.trim();
-    common = (await run('git', ['rev-parse', '--git-common-dir'], { cwd: dir })).stdout.trim();
+    top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir, env: gitEnv() })).stdout.trim();
+    common = (await run('git', ['rev-parse', '--git-common-dir'], { cwd: dir, env: gitEnv() })).stdout.trim();
   } catch {
     throw new BatonError(`${dir} is not inside a git repository.`, 'Run Baton in a git repository (`git init` and a first commit make one).', 'config');
   }
