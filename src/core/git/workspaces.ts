@@ -377,7 +377,8 @@ export class AgentWorkspaces {
   }
 
   async diffOf(ws: Workspace, sha: string, maxBytes = 40_000): Promise<string> {
-    const text = await gitOut(['show', '--format=%s', '--stat', '--patch', sha], { cwd: ws.path });
+    // A diff driver or textconv that .gitattributes names would be a program run by git (docs/decisions/0024).
+    const text = await gitOut(['show', '--format=%s', '--stat', '--patch', '--no-ext-diff', '--no-textconv', sha], { cwd: ws.path });
     return text.length > maxBytes ? `${text.slice(0, maxBytes)}\n... (diff cut at ${maxBytes} bytes)` : text;
   }
 }
