@@ -41,6 +41,8 @@ process.on('message', (m) => {
 
 interface Pending {
   resolve: (r: ExecResult) => void;
+  /** The helper it was sent to: only that one's end fails it. */
+  child: ChildProcess;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
@@ -75,7 +77,7 @@ export class ProcessHost {
     if (!child) return execHere(request);
     const id = this.nextId++;
     return new Promise<ExecResult>((resolve) => {
-      const entry: Pending = { resolve, signal: request.signal };
+      const entry: Pending = { resolve, child, signal: request.signal };
       if (request.signal) {
         entry.onAbort = () => child.connected && child.send({ abort: id });
         request.signal.addEventListener('abort', entry.onAbort, { once: true });
@@ -108,7 +110,8 @@ export class ProcessHost {
       // next call starts a new helper.
       const fail = (message: string) => {
         if (this.child === child) this.child = undefined;
-        for (const id of [...this.pending.keys()]) this.settle(id, { stdout: '', stderr: message, error: { message } });
+        // Only its own callers: after close(), a new helper may already run the next calls.
+        for (const [id, entry] of [...this.pending]) if (entry.child === child) this.settle(id, { stdout: '', stderr: message, error: { message } });
       };
       child.on('error', (e) => {
         if (!child.pid) this.unavailable = true;
