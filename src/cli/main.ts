@@ -1,6 +1,11 @@
 // The `baton` command. The runtime is checked before anything else loads, so an old Node gets
-// a clear sentence instead of a failure deep inside a module.
+// a clear sentence instead of a failure deep inside a module. The secrets in the environment are taken out of
+// process.env before that too (see secretVariables.ts), so no module and no child ever sees them there.
+import { readFileSync } from 'node:fs';
 import { checkRuntime } from '../core/runtime';
+import { takeSecrets } from './secretVariables';
+
+const env = takeSecrets(process.env, () => readFileSync(0, 'utf8'));
 
 async function main(): Promise<number> {
   const wantsInfo = process.argv.slice(2).some((a) => ['-h', '--help', '-V', '--version'].includes(a));
@@ -10,7 +15,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { runCli } = await import('./program');
-  return runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  return runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env, cwd: process.cwd() });
 }
 
 main().then(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gitEnv } from './childEnv';
 import { BatonError } from './errors';
 import { findRepository, gitVersion, minimumGit } from './git/repository';
 import { checkRuntime } from './runtime';
@@ -7,7 +8,9 @@ import { sandboxStatus } from './sandbox/sandboxStatus';
 import type { CommandSandbox } from './sandbox/sandboxStatus';
 import type { StorageSettings } from './store/operationalStore';
 
-const run = promisify(execFile);
+const execGit = promisify(execFile);
+/** git from the doctor, with the environment every git of Baton's gets. */
+const run = (file: string, args: string[], options: { cwd: string }) => execGit(file, args, { ...options, env: gitEnv() });
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface Check {

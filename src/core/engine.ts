@@ -136,7 +136,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.graph = buildWorkflowGraph(options.checkpointer);
-    this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir);
+    // No agent commit may hold what Baton itself holds: its model key, and whatever the bus is told to blank out.
+    this.workspaces = new AgentWorkspaces(options.repoDir, options.batonDir, () => [...(options.endpoint.apiKey ? [options.endpoint.apiKey] : []), ...options.bus.knownSecrets()]);
     this.rollbacks = new Rollbacks({ repoDir: options.repoDir, graph: this.graph, workspaces: this.workspaces, records: options.records, bus: options.bus, config: (r) => this.config(r) });
     this.outcomes = new WorkflowOutcomes({
       records: options.records, bus: options.bus, team: options.team, memory: options.memory,

@@ -55,6 +55,17 @@ describe('ProcessHost (git started from a small helper process)', () => {
     assert.equal(processAlive(pid), false);
   });
 
+  it('after close(), the end of the old helper fails none of the calls the new one runs', async () => {
+    host.warm();
+    const old = host.helperPid!;
+    host.close();
+    // Still running when the old helper exits: it waits for that.
+    const next = await host.exec(request('/bin/sh', ['-c', `while kill -0 ${old} 2>/dev/null; do :; done; echo ok`]));
+    assert.equal(next.error, undefined, next.error?.message);
+    assert.equal(next.stdout.trim(), 'ok');
+    assert.notEqual(host.helperPid, old);
+  });
+
   it('is what runGit uses, and git errors still say what failed', async () => {
     const repo = makeRepo({ 'a.txt': 'a\n' });
     assert.match((await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout, /^[0-9a-f]{40}\n$/);

@@ -90,6 +90,7 @@ function howToAnswer(workflowId: string, approvals: readonly PendingApproval[]):
   const others = approvals.filter((p) => p !== stop);
   const lines = [`baton: workflow ${workflowId} is waiting for ${approvals.length} approval(s):`, ...approvals.map((p) => `  ${p.approvalId} (${p.trigger}): ${p.reason}`)];
   if (stop) lines.push(`Only you raise a budget: go on with: baton resume ${workflowId} --budget USD, or stop here with: baton reject ${workflowId} ${stop.approvalId}, then: baton resume ${workflowId}`);
+  if (approvals.some((p) => p.trigger === 'secret')) lines.push('Only you say whether what looks like a secret is one (--approve auto does not): approve if it is not (the change is committed as it is), reject to drop the change.');
   if (others.length) lines.push(`Answer with: baton approve ${workflowId} <approvalId> | baton reject ${workflowId} <approvalId> --reason "...", then: baton resume ${workflowId}`);
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ import type { WorkflowRecord } from '../../core/workflowRecords';
 import { CliError, exitCodes } from '../exitCodes';
 import type { CliIo } from '../program';
 import { resumeSettings } from '../resumeSettings';
+import { handOver } from '../secretVariables';
 import type { ResumeSettings } from '../resumeSettings';
 import { runFlags } from '../settings';
 import type { Flags, RunFlags } from '../settings';
@@ -108,7 +109,11 @@ function detach(opened: OpenedEngine, id: string, io: CliIo, trustRepoConfig: bo
   const log = join(logs, `${id}.log`);
   const out = openSync(log, 'a');
   const script = process.argv[1] ?? '';
-  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot, ...(trustRepoConfig ? ['--trust-repo-config'] : [])], { detached: true, stdio: ['ignore', out, out], env: io.env });
+  // The secrets go on its standard input, not in its environment, which /proc shows for as long as it runs.
+  const given = handOver(io.env);
+  const child = spawn(process.execPath, [script, 'resume', id, '--repo', opened.repoRoot], { detached: true, stdio: ['pipe', out, out], env: given.env });
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(given.stdin);
   child.unref();
   io.stdout.write(`${id}\nRunning in the background (log: ${log}). Follow it with: baton status ${id}\n`);
   return exitCodes.completed;

@@ -32,7 +32,8 @@ export class EventBus {
   private readonly queue: BatonEvent[] = [];
   private delivering = false;
   private readonly onListenerError: (error: unknown, event: BatonEvent) => void;
-  private readonly knownSecrets: () => readonly string[];
+  /** The secret values this bus blanks out: what Baton holds (its model key...), which no agent commit may hold either. */
+  readonly knownSecrets: () => readonly string[];
   private readonly now: () => Date;
 
   constructor(options: EventBusOptions = {}) {

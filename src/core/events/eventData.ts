@@ -153,8 +153,10 @@ export const approvalRequested = z.object({
   approvalId: id,
   taskId: id.optional(),
   // 'command': a shell command outside `baton.commands.allow`, which always asks. 'merge': the integrated
-  // result is about to land on the user's branch, which always asks (docs/decisions/0012).
-  trigger: z.enum([...approvalTriggers, 'command', 'merge']),
+  // result is about to land on the user's branch, which always asks (docs/decisions/0012). 'secret': an agent's
+  // commit would hold what looks like a secret (the reason names file and line, never the value); only a person
+  // answers it (docs/decisions/0025).
+  trigger: z.enum([...approvalTriggers, 'command', 'merge', 'secret']),
   reason: z.string().min(1),
   files: z.array(z.string()).optional(),
   command: z.string().optional(),

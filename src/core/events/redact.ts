@@ -2,10 +2,12 @@
 // streamed over HTTP. Agents echo command output and model text, so secrets appear inside free text as well as
 // in fields with telling names; both are handled here. Redaction is idempotent, so every layer may apply it.
 
+import { textOnlyShapes, tokenShapes } from './tokenShapes';
+
 export const REDACTED = '[REDACTED]';
 
 /** Known secret values (the API key in use, a database password) shorter than this are not searched for. */
-const MIN_KNOWN_SECRET_LENGTH = 8;
+export const MIN_KNOWN_SECRET_LENGTH = 8;
 
 // A field whose name says it holds a secret: apiKey, api_key, OPENAI_API_KEY, password, PGPASSWORD, authorization,
 // accessToken, client_secret... but not promptTokens or maxTokens.
@@ -33,13 +35,8 @@ const textRules: readonly TextRule[] = [
     ),
     replace: `$1$2${REDACTED}`,
   },
-  // Well-known token shapes, wherever they appear
-  { pattern: /\bsk-(?:[a-z]+-)?[A-Za-z0-9_-]{16,}/g, replace: REDACTED }, // OpenAI, Anthropic, OpenRouter
-  { pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/g, replace: REDACTED },
-  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: REDACTED }, // Slack tokens
-  { pattern: /\bAKIA[0-9A-Z]{16}\b/g, replace: REDACTED }, // AWS access key ids
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: REDACTED }, // Google API keys
-  { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, replace: REDACTED }, // JWTs
+  // Well-known token shapes, wherever they appear (the list the commit scan uses too)
+  ...[...tokenShapes, ...textOnlyShapes].map((shape) => ({ pattern: shape.pattern, replace: REDACTED })),
   // A Slack-compatible webhook URL is itself the credential (baton.notifications.webhookUrl)
   { pattern: /(https:\/\/hooks\.slack\.com\/services\/)[^\s"'<>]+/g, replace: `$1${REDACTED}` },
 ];

@@ -1,4 +1,6 @@
+import { gitEnv } from '../childEnv';
 import { BatonError } from '../errors';
+import { driverKeys, driverOverrides, noRepoCodeArgs } from './noRepoCode';
 import { processHost } from './processHost';
 import type { ExecResult } from './processHost';
 
@@ -15,8 +17,8 @@ export interface GitRun {
 // configuration is neither needed nor changed). No prompt may ever wait for a person. Baton's commits
 // and merges start no `git maintenance run --auto` (40% of a small commit's time, and a gc it may
 // start would race the agents' git work): the user's own git commands still do (docs/decisions/0017).
-const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off', '-c', 'maintenance.auto=false'];
-const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+// No hook, fsmonitor, signing program, filter or merge driver runs (docs/decisions/0024).
+const baseArgs = ['-c', 'user.name=Baton agent', '-c', 'user.email=agents@baton.invalid', '-c', 'core.quotepath=off', '-c', 'maintenance.auto=false', ...noRepoCodeArgs];
 const maxBuffer = 64 * 1024 * 1024;
 
 /**
@@ -25,7 +27,8 @@ const maxBuffer = 64 * 1024 * 1024;
  * engine benchmark measured at a quarter of a task's git time (docs/decisions/0008).
  */
 export async function runGit(args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
-  const result = await processHost.exec({ file: 'git', args: [...baseArgs, ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  const drivers = await driversOff(run);
+  const result = await processHost.exec({ file: 'git', args: [...baseArgs, ...drivers, ...args], cwd: run.cwd, env: gitEnv(), signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
   return answer(result, run, `git ${args.join(' ').slice(0, 200)}`);
 }
 
@@ -38,9 +41,34 @@ export async function gitOut(args: readonly string[], run: GitRun): Promise<stri
  * with the same identity, environment and limits as runGit. For sequences on a hot path.
  */
 export async function runShell(script: string, args: readonly string[], run: GitRun): Promise<{ stdout: string; code: number }> {
-  const identity = `git() { command git ${baseArgs.map((a) => `'${a}'`).join(' ')} "$@"; }`;
-  const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env, signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
+  const drivers = await driversOff(run);
+  const identity = `git() { command git ${[...baseArgs, ...drivers].map(shellQuote).join(' ')} "$@"; }`;
+  const result = await processHost.exec({ file: '/bin/sh', args: ['-c', `${identity}\n${script}`, 'sh', ...args], cwd: run.cwd, env: gitEnv(), signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer });
   return answer(result, run, 'git');
+}
+
+function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The filter and merge drivers of the config seen from `cwd`, each switched off, looked up once per folder and
+ * minute (the first git call in a worktree costs one `git config` more): the config is the user's, but an agent
+ * picks with .gitattributes which files a driver runs on, and a driver may name a script of the worktree.
+ */
+const drivers = new Map<string, { at: number; args: Promise<string[]> }>();
+
+function driversOff(run: GitRun): Promise<string[]> {
+  const now = Date.now();
+  const known = drivers.get(run.cwd);
+  if (known && now - known.at < 60_000) return known.args;
+  if (drivers.size > 256) drivers.clear();
+  const args = processHost.exec({ file: 'git', args: [...baseArgs, 'config', '-z', '--get-regexp', driverKeys], cwd: run.cwd, env: gitEnv(), signal: run.signal, timeoutMs: run.timeoutMs ?? 120_000, maxBuffer })
+    .then((r) => driverOverrides(answer(r, { ...run, okCodes: [1] }, 'git config').stdout));
+  drivers.set(run.cwd, { at: now, args });
+  // A failed look-up is not kept: the next call asks again (and fails the same way if git does).
+  args.catch(() => drivers.delete(run.cwd));
+  return args;
 }
 
 /** Turns a finished process into output, an expected exit code, or an error that says what to do. */

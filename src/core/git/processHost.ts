@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { childEnv } from '../childEnv';
 
 export interface ExecRequest {
   file: string;
@@ -40,6 +41,8 @@ process.on('message', (m) => {
 
 interface Pending {
   resolve: (r: ExecResult) => void;
+  /** The helper it was sent to: only that one's end fails it. */
+  child: ChildProcess;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
@@ -74,7 +77,7 @@ export class ProcessHost {
     if (!child) return execHere(request);
     const id = this.nextId++;
     return new Promise<ExecResult>((resolve) => {
-      const entry: Pending = { resolve, signal: request.signal };
+      const entry: Pending = { resolve, child, signal: request.signal };
       if (request.signal) {
         entry.onAbort = () => child.connected && child.send({ abort: id });
         request.signal.addEventListener('abort', entry.onAbort, { once: true });
@@ -96,16 +99,19 @@ export class ProcessHost {
   private ensureChild(): ChildProcess | undefined {
     if (this.child || this.unavailable) return this.child;
     try {
-      // ELECTRON_RUN_AS_NODE: in VS Code desktop, process.execPath is Electron, which then runs as Node.
+      // ELECTRON_RUN_AS_NODE: in VS Code desktop, process.execPath is Electron, which then runs as Node. The
+      // rest is the allow-list of childEnv.ts: the helper lives as long as Baton, and its /proc/<pid>/environ
+      // must not hold the model key or anything else of Baton's environment (each request brings its own).
       const child = spawn(process.execPath, ['-e', hostSource], {
-        stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, windowsHide: true,
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: childEnv(process.env, { ELECTRON_RUN_AS_NODE: '1' }), windowsHide: true,
       });
       child.on('message', (m: ExecResult & { id: number }) => this.settle(m.id, m));
       // A helper that dies (killed, out of memory) must not leave callers waiting: they fail, the
       // next call starts a new helper.
       const fail = (message: string) => {
         if (this.child === child) this.child = undefined;
-        for (const id of [...this.pending.keys()]) this.settle(id, { stdout: '', stderr: message, error: { message } });
+        // Only its own callers: after close(), a new helper may already run the next calls.
+        for (const [id, entry] of [...this.pending]) if (entry.child === child) this.settle(id, { stdout: '', stderr: message, error: { message } });
       };
       child.on('error', (e) => {
         if (!child.pid) this.unavailable = true;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BatonError } from '../errors';
+import { gitEnv } from '../childEnv';
 
 const run = promisify(execFile);
 
@@ -20,7 +21,7 @@ export const minimumGit = [2, 38] as const;
 export async function gitVersion(): Promise<{ text: string; ok: boolean } | undefined> {
   let text: string;
   try {
-    text = (await run('git', ['--version'])).stdout.trim();
+    text = (await run('git', ['--version'], { env: gitEnv() })).stdout.trim();
   } catch {
     return undefined;
   }
@@ -38,7 +39,7 @@ export async function findRepository(dir: string): Promise<RepositoryPaths> {
   let probe: string[];
   try {
     // Absolute paths: --git-common-dir is otherwise relative to `dir`, which may be a subfolder.
-    probe = (await run('git', ['rev-parse', '--path-format=absolute', '--is-bare-repository', '--is-inside-git-dir', '--git-common-dir'], { cwd: dir })).stdout.trim().split('\n');
+    probe = (await run('git', ['rev-parse', '--path-format=absolute', '--is-bare-repository', '--is-inside-git-dir', '--git-common-dir'], { cwd: dir, env: gitEnv() })).stdout.trim().split('\n');
   } catch (error) {
     throw notARepository(dir, error);
   }
@@ -47,7 +48,7 @@ export async function findRepository(dir: string): Promise<RepositoryPaths> {
     throw new BatonError(`Baton needs a working tree: ${dir} is a bare repository;`, `clone it (git clone ${dir} <folder>) and run Baton in the clone.`, 'config');
   }
   if (insideGitDir === 'true') throw new BatonError(`${dir} is inside a repository's git folder (${common}), not its working tree.`, 'Run Baton in the working tree.', 'config');
-  const top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir })).stdout.trim();
+  const top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: dir, env: gitEnv() })).stdout.trim();
   return { root: top, batonDir: join(common, 'baton') };
 }
 

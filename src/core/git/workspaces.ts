@@ -5,6 +5,8 @@ import { BatonError, errorMessage } from '../errors';
 import { gitOut, runGit, runShell } from './gitRunner';
 import { Mutex } from './mutex';
 import { processHost } from './processHost';
+import { describeHits, secretsInPatch, stagedPatchArgs } from './secretScan';
+import type { SecretHit } from './secretScan';
 
 export interface Workspace {
   path: string;
@@ -14,6 +16,32 @@ export interface Workspace {
 export interface CommitInfo {
   sha: string;
   files: string[];
+}
+
+/** A change that looked like it held a secret, kept aside until a person decides: on no branch, under `ref`. */
+export interface HeldChange {
+  /** The commit it would have been, message and trailers included; its first parent is the branch head then. */
+  sha: string;
+  ref: string;
+  files: string[];
+  hits: SecretHit[];
+}
+
+/**
+ * The change an agent is about to commit holds what looks like a secret: nothing was committed, and the change is
+ * still staged in its worktree (AgentWorkspaces.hold keeps it aside; a caller may instead leave those files out).
+ */
+export class SecretsFound extends BatonError {
+  constructor(readonly hits: SecretHit[]) {
+    super(`The change would commit what looks like a secret in ${describeHits(hits)}.`,
+      'Nothing was committed. A person decides: approve if it is not a secret (it is committed as it is), or reject to drop the change.', 'state');
+    this.name = 'SecretsFound';
+  }
+}
+
+/** Where a held change waits for its decision (see AgentWorkspaces.hold); removed once decided. */
+export function heldRef(workflowId: string, name: string): string {
+  return `refs/baton/held/${workflowId}/${name}`;
 }
 
 /** git's empty tree, which every repository knows without storing it. */
@@ -64,7 +92,11 @@ export class AgentWorkspaces {
   /** Worktrees this process has set up (created, or found and restored). */
   private readonly ready = new Set<string>();
 
-  constructor(readonly repoDir: string, readonly batonDir: string) {
+  /**
+   * @param knownSecrets what Baton holds itself (its model key): no agent commit may hold it, nor any credential of a
+   * well-known shape (git/secretScan.ts).
+   */
+  constructor(readonly repoDir: string, readonly batonDir: string, private readonly knownSecrets: () => readonly string[] = () => []) {
     processHost.warm();
   }
 
@@ -139,14 +171,19 @@ export class AgentWorkspaces {
   /**
    * Commits everything the agent changed as one step, with the step id as a trailer. Idempotent:
    * with nothing to commit, a commit of this step that already exists (the node re-ran after a
-   * crash) is returned instead of nothing.
+   * crash) is returned instead of nothing. Throws SecretsFound, committing nothing, when the staged change adds a
+   * line that holds a secret; `leaveOut` paths are not staged (a caller that keeps what is left of such a change).
    */
-  async commit(ws: Workspace, stepId: string, subject: string, trailers: Record<string, string>): Promise<CommitInfo | undefined> {
+  async commit(ws: Workspace, stepId: string, subject: string, trailers: Record<string, string>, leaveOut: readonly string[] = []): Promise<CommitInfo | undefined> {
     const cwd = ws.path;
-    const body = Object.entries({ ...trailers, 'Baton-Step': stepId }).map(([k, v]) => `${k}: ${v}`).join('\n');
-    // One process from Node for the three git steps: forking this (large) process costs ~10 ms and
-    // blocks every agent, forking git from a small shell does not. Exit 1: nothing to commit.
-    const made = await runShell('git add -A && git commit --quiet --no-verify -m "$1" -m "$2" && git show --format=%H --name-only HEAD', [subject, body], { cwd, okCodes: [1] });
+    const body = messageBody(stepId, trailers);
+    // Two processes from Node: staging and the staged change for the scan, then (when it found nothing) the commit
+    // and what it holds. Forking this (large) process costs ~10 ms and blocks every agent; forking git from a small
+    // shell does not. The scan costs one git process per commit (docs/decisions/0025). Exit 1: nothing to commit.
+    const staged = await runShell(`git add -A && { [ $# -eq 0 ] || git --literal-pathspecs reset -q -- "$@"; } && git ${stagedPatchArgs.join(' ')}`, leaveOut, { cwd });
+    const hits = secretsInPatch(staged.stdout, this.knownSecrets());
+    if (hits.length) throw new SecretsFound(hits);
+    const made = await runShell('git commit --quiet --no-verify -m "$1" -m "$2" && git show --format=%H --name-only HEAD', [subject, body], { cwd, okCodes: [1] });
     let lines = made.stdout.split('\n').filter(Boolean);
     if (made.code !== 0) {
       const existing = await gitOut(['log', '--format=%H', '-n', '1', `--grep=^Baton-Step: ${escapeRegex(stepId)}$`], { cwd });
@@ -156,6 +193,54 @@ export class AgentWorkspaces {
     const [sha = '', ...files] = lines;
     if (made.code === 0) this.clean.set(cwd, sha);
     return { sha, files };
+  }
+
+  /**
+   * After SecretsFound: the staged change becomes the commit it would have been, kept under `ref` on no branch, and
+   * the worktree goes back to its branch head. A ref rather than the worktree, because a person may answer from
+   * another process, and a worktree found after a restart is reset (see create).
+   */
+  async hold(ws: Workspace, stepId: string, subject: string, trailers: Record<string, string>, ref: string, hits: SecretHit[]): Promise<HeldChange> {
+    this.clean.delete(ws.path);
+    const script = [
+      'tree=$(git write-tree) || exit 2',
+      'mh=$(git rev-parse -q --verify MERGE_HEAD) || mh=',
+      'sha=$(git commit-tree "$tree" -p HEAD ${mh:+-p "$mh"} -m "$1" -m "$2") || exit 2',
+      'git update-ref "$3" "$sha" || exit 2',
+      'echo "$sha"',
+      'git diff --cached --name-only --no-renames -z HEAD || exit 2',
+      'git reset --hard -q HEAD',
+    ].join('\n');
+    const out = await this.repoLock.run(() => runShell(script, [subject, messageBody(stepId, trailers), ref], { cwd: ws.path }));
+    const [sha = '', files = ''] = out.stdout.split(/\n(.*)/s);
+    return { sha, ref, files: files.split('\0').filter(Boolean), hits };
+  }
+
+  /**
+   * A person approved a held change: the branch moves to it (it is the commit, parents and all) and the ref goes.
+   * Undefined when the branch is no longer where the change was made, or the change is gone (the workflow ended).
+   * Idempotent: a branch already at the held commit is a change already taken.
+   */
+  async takeHeld(ws: Workspace, held: HeldChange | { sha: string; ref: string }): Promise<CommitInfo | undefined> {
+    this.clean.delete(ws.path);
+    const script = [
+      'head=$(git rev-parse HEAD) || exit 2',
+      'if [ "$head" != "$1" ]; then',
+      '  [ "$(git rev-parse -q --verify "$1^1" 2>/dev/null)" = "$head" ] || exit 3',
+      '  git reset --hard -q "$1" || exit 2',
+      'fi',
+      'git update-ref -d "$2" && git show --format=%H --name-only "$1"',
+    ].join('\n');
+    const r = await this.repoLock.run(() => runShell(script, [held.sha, held.ref], { cwd: ws.path, okCodes: [3] }));
+    if (r.code === 3) return undefined;
+    const [sha = '', ...files] = r.stdout.split('\n').filter(Boolean);
+    this.clean.set(ws.path, sha);
+    return { sha, files };
+  }
+
+  /** A person rejected a held change: it goes (its objects are pruned with git's next gc). */
+  async dropHeld(ref: string): Promise<void> {
+    await this.repoLock.run(() => runGit(['update-ref', '-d', ref], { cwd: this.repoDir }));
   }
 
   headOf(ws: Workspace): Promise<string> {
@@ -330,13 +415,16 @@ export class AgentWorkspaces {
    * When a workflow ends: removes its worktrees (agents' and integration) and its branches. Each
    * branch head is kept under refs/baton/trash/<workflow>/ended/<name> first, so nothing is lost and
    * a resumed workflow picks up from there. `keepIntegration` keeps the integration branch (not its
-   * worktree): the result the user has not taken yet. Through the repository lock, like worktree add.
+   * worktree): the result the user has not taken yet. A change held for a secret that no one decided on goes: it is
+   * not kept anywhere. Through the repository lock, like worktree add.
    */
   async removeWorkflow(workflowId: string, keepIntegration: boolean): Promise<string[]> {
     const integration = branchName(workflowId, integrationName);
     const paths = [join(this.batonDir, 'integration', workflowId)];
-    const branches = await gitOut(['for-each-ref', '--format=%(refname:short) %(objectname)', `refs/heads/baton/${workflowId}/`], { cwd: this.repoDir });
-    const heads = branches.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]);
+    const listed = await gitOut(['for-each-ref', '--format=%(refname) %(objectname)', `refs/heads/baton/${workflowId}/`, heldRef(workflowId, '')], { cwd: this.repoDir });
+    const refs = listed.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]);
+    const held = refs.filter(([ref]) => !ref.startsWith('refs/heads/')).map(([ref]) => ref);
+    const heads = refs.filter(([ref]) => ref.startsWith('refs/heads/')).map(([ref, sha]) => [ref.slice('refs/heads/'.length), sha] as [string, string]);
     for (const [branch] of heads) if (branch !== integration) paths.push(this.workspaceOf(workflowId, branch.split('/').pop()!).path);
     const removed: string[] = [];
     await this.repoLock.run(async () => {
@@ -354,6 +442,7 @@ export class AgentWorkspaces {
         await runGit(['branch', '--quiet', '-D', branch], { cwd: this.repoDir });
         removed.push(branch);
       }
+      for (const ref of held) await runGit(['update-ref', '-d', ref], { cwd: this.repoDir });
     });
     return removed;
   }
@@ -378,9 +467,14 @@ export class AgentWorkspaces {
   }
 
   async diffOf(ws: Workspace, sha: string, maxBytes = 40_000): Promise<string> {
-    const text = await gitOut(['show', '--format=%s', '--stat', '--patch', sha], { cwd: ws.path });
+    // A diff driver or textconv that .gitattributes names would be a program run by git (docs/decisions/0024).
+    const text = await gitOut(['show', '--format=%s', '--stat', '--patch', '--no-ext-diff', '--no-textconv', sha], { cwd: ws.path });
     return text.length > maxBytes ? `${text.slice(0, maxBytes)}\n... (diff cut at ${maxBytes} bytes)` : text;
   }
+}
+
+function messageBody(stepId: string, trailers: Record<string, string>): string {
+  return Object.entries({ ...trailers, 'Baton-Step': stepId }).map(([k, v]) => `${k}: ${v}`).join('\n');
 }
 
 function escapeRegex(s: string): string {

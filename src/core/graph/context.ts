@@ -71,11 +71,12 @@ export function workflowIdOf(config: LangGraphRunnableConfig): string {
  * `--approve auto|never` (the policy modes): every approval is answered at once, and announced as
  * asked and answered so the audit log tells the same story as a person's answer. 'ask': undefined.
  * A budget stop is never answered by a policy: only a person raises a budget (or ends the work), so a
- * headless run stops there, paused, and says how to go on.
+ * headless run stops there, paused, and says how to go on. Nor does `auto` approve a commit that would
+ * hold what looks like a secret: only a person can tell a false alarm; `never` rejects it like the rest.
  */
 export function policyDecider(bus: EventBus, workflowId: string, mode: ApprovalPolicy['mode']): EngineContext['decideByPolicy'] {
   return (request) => {
-    if (mode === 'ask' || request.trigger === 'budget') return undefined;
+    if (mode === 'ask' || request.trigger === 'budget' || (mode === 'auto' && request.trigger === 'secret')) return undefined;
     const decision: ApprovalDecision = { decision: mode === 'auto' ? 'approve' : 'reject', reason: `--approve ${mode}`, by: 'policy' };
     bus.emit(workflowId, 'approval.requested', { approvalId: request.approvalId, taskId: request.taskId, trigger: request.trigger, reason: request.reason, files: request.files });
     bus.emit(workflowId, 'approval.resolved', { approvalId: request.approvalId, decision: decision.decision, reason: decision.reason, by: 'policy' });

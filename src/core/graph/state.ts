@@ -25,6 +25,8 @@ export interface TaskResult {
   handoffs?: HandoffMessage[];
   /** Set while status is needs-approval. */
   approval?: ApprovalRequest;
+  /** The change a 'secret' approval decides on, kept on no branch (AgentWorkspaces.hold) until then. */
+  held?: { sha: string; ref: string; files: string[] };
   /**
    * Rejected or not run because of a decision, and whose: a person's (`completed` may still be said: they
    * took the task out) or a policy's (`--approve never`: the work was not done, so the workflow did not complete).
@@ -42,7 +44,8 @@ export interface TaskResult {
 export interface ApprovalRequest {
   approvalId: string;
   taskId?: string;
-  trigger: ApprovalTrigger | 'command' | 'merge';
+  /** 'secret': the agent's commit would hold what looks like a secret; only a person approves it (policyDecider). */
+  trigger: ApprovalTrigger | 'command' | 'merge' | 'secret';
   reason: string;
   files?: string[];
   /** Before the task runs (a risk the plan named) or after (what its change touched). */

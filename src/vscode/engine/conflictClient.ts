@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { childEnv } from '../../core/childEnv';
 import type { BatonEvent } from '../../core/events/events';
 import { conflictsNotification } from '../../protocol/lsp';
 import type { ConflictsParams, FileConflict } from '../../protocol/lsp';
@@ -18,6 +19,16 @@ export function toFileConflict(e: ConflictEvent): FileConflict[] {
 }
 
 /**
+ * The language server's environment: the allow-list of childEnv.ts, not the extension host's environment (which
+ * holds whatever the shell that started VS Code had, a model key included). The client copies process.env and
+ * lays `env` over it, and Node leaves out a variable whose value is undefined: every other name is set so.
+ */
+function serverEnv(): Record<string, string | undefined> {
+  const cleared = Object.fromEntries(Object.keys(process.env).map((name) => [name, undefined]));
+  return { ...cleared, ...childEnv(process.env, { ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' }) };
+}
+
+/**
  * Starts Baton's language server and keeps it told of every workflow's current conflicts; it
  * publishes them as diagnostics on the user's files. Part of the engine bundle: loaded with it.
  */
@@ -27,9 +38,10 @@ export class ConflictClient implements vscode.Disposable {
   private readonly conflicts = new Map<string, Map<string, ConflictEvent>>();
 
   constructor(serverModule: string, private readonly rootUri: string) {
+    const options = { env: serverEnv() };
     this.client = new LanguageClient('baton.conflicts', 'Baton conflicts', {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc },
+      run: { module: serverModule, transport: TransportKind.ipc, options },
+      debug: { module: serverModule, transport: TransportKind.ipc, options },
     }, { documentSelector: [{ scheme: 'file' }] });
     this.started = this.client.start();
   }

@@ -93,7 +93,7 @@ async function receive(ctx: EngineContext, input: TaskInput, message: HandoffMes
     if (committed) ctx.bus.emit(workflowId, 'agent.committed', { taskId: task.id, branch: ws.branch, sha: committed.sha, message: message.intent, files: committed.files }, receiver.id);
     return { delivered: true, text: `${receiver.id} took over "${message.intent}": ${result.summary}` };
   } catch (e) {
-    const trashed = await abandonWork(ctx, ws, before, step, trashRef(workflowId, message.id), `${message.intent} (handoff ${message.id})`);
+    const trashed = await abandonWork(ctx, ws, before, step, trashRef(workflowId, message.id), `${message.intent} (handoff ${message.id})`, task.id);
     if (ctx.signal.aborted) throw e;
     const kept = trashed ? ` Its work is kept at ${trashed}.` : '';
     ctx.bus.emit(workflowId, 'handoff.rejected', { ...parties, reason: `the receiver's work failed and was reverted: ${errorMessage(e).slice(0, 300)}.${kept}`, problems: [] });

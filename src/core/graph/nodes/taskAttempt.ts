@@ -3,7 +3,9 @@ import type { AgentOutcome } from '../../agents/agentLoop';
 import { defaultToolLimits } from '../../agents/tools/toolTypes';
 import type { AgentConfig } from '../../config/teamSchema';
 import { BatonError } from '../../errors';
-import type { Workspace } from '../../git/workspaces';
+import { describeHits } from '../../git/secretScan';
+import { heldRef, SecretsFound } from '../../git/workspaces';
+import type { CommitInfo, HeldChange, Workspace } from '../../git/workspaces';
 import { worktreeLock } from '../agentLocks';
 import { triggersFor } from '../approvalTriggers';
 import type { EngineContext } from '../context';
@@ -24,6 +26,8 @@ interface Rounds {
   round: number;
   startHead: string;
   trashed?: string;
+  /** The last round's change, held for a person because it looked like it held a secret. */
+  held?: HeldChange;
 }
 
 /**
@@ -41,12 +45,13 @@ export async function attempt(ctx: EngineContext, input: TaskInput, agent: Agent
   ctx.bus.emit(workflowId, 'agent.started', { taskId: task.id, branch: ws.branch, model: agent.model, attempt: attemptNo }, agent.id);
   const r = await worktreeLock(ctx.workspaces, workflowId, agent.id).run(() => rounds(ctx, input, agent, ws, ensured));
   const o = r.outcome;
-  // Delivered after the author's lock is released: a receiver's lock is never taken while holding another.
-  const handoffs = r.verdict?.verdict === 'reject' ? { delivered: [], notes: [] } : await deliverHandoffs(ctx, input, agent, ws, o.handoffs);
+  // Delivered after the author's lock is released: a receiver's lock is never taken while holding another. Not for
+  // a held change: what a handoff points at is not on the branch, and may not be.
+  const handoffs = r.verdict?.verdict === 'reject' || r.held ? { delivered: [], notes: [] } : await deliverHandoffs(ctx, input, agent, ws, o.handoffs);
   const summary = [summaryOf(o), ...(r.trashed ? [`The rejected change was moved to ${r.trashed}.`] : []), ...handoffs.notes].join(' ');
   ctx.bus.emit(workflowId, 'agent.finished', { taskId: task.id, summary: summary.slice(0, 2000), confidence: o.confidence, steps: o.steps }, agent.id);
   const base: TaskResult = {
-    taskId: task.id, agentId: agent.id, summary, confidence: o.confidence, changedFiles: r.files, commit: r.commit, rounds: r.round,
+    taskId: task.id, agentId: agent.id, summary, confidence: o.confidence, changedFiles: [...new Set([...r.files, ...(r.held?.files ?? [])])], commit: r.commit, rounds: r.round,
     handoffs: handoffs.delivered, startHead: r.startHead, verdict: r.verdict?.verdict, status: 'done',
   };
   if (r.verdict?.verdict === 'reject') return { ...base, status: 'rejected' };
@@ -60,6 +65,7 @@ export async function attempt(ctx: EngineContext, input: TaskInput, agent: Agent
     ...(r.unreviewed.length && !r.verdict ? [`could not be reviewed (${r.unreviewed.join(', ')} failed)`] : []),
     ...hits.map((h) => h.reason),
   ];
+  if (r.held) return heldForApproval(base, r.held, r.round, reasons);
   if (!reasons.length) return base;
   return {
     ...base, status: 'needs-approval',
@@ -89,9 +95,21 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
         throw new BatonError(`${agent.id} finished ${task.id} with conflict markers still in ${unresolved.join(', ')}; the merge of ${task.resolve?.with}'s branch was not committed.`,
           'Ask again, compare the two versions, or take one side.', 'git');
       }
-      const committed = await ctx.workspaces.commit(ws, `${step}/r${round}`, `${task.title} (${task.id}, round ${round})`, {
-        'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': agent.id,
-      });
+      const message = [`${step}/r${round}`, `${task.title} (${task.id}, round ${round})`, { 'Baton-Workflow': workflowId, 'Baton-Task': task.id, 'Baton-Agent': agent.id }] as const;
+      let committed: CommitInfo | undefined;
+      try {
+        committed = await ctx.workspaces.commit(ws, ...message);
+      } catch (e) {
+        if (!(e instanceof SecretsFound)) throw e;
+        // Nothing is committed, reviewed (the reviewer's model would be sent the secret) or handed off: the change
+        // waits, on no branch, for a person. Out of steps, the task fails below, and its abandoned work leaves
+        // these files out.
+        if (ended) {
+          const held = await ctx.workspaces.hold(ws, ...message, heldRef(workflowId, `${task.id}-${agent.id}`), e.hits);
+          r = { outcome, unreviewed: [], commit, files: [...files], round, startHead, held };
+          break;
+        }
+      }
       if (committed) {
         commit = committed.sha;
         committed.files.forEach((f) => files.add(f));
@@ -114,11 +132,11 @@ async function rounds(ctx: EngineContext, input: TaskInput, agent: AgentConfig, 
     }
   } catch (e) {
     const startHead = (await prepared.catch(() => undefined))?.startHead;
-    if (startHead) await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`);
+    if (startHead) await abandonWork(ctx, ws, startHead, step, trash, `${task.title} (${task.id})`, task.id);
     throw e;
   }
   if (r!.verdict?.verdict === 'reject') {
-    return { ...r!, commit: undefined, trashed: await abandonWork(ctx, ws, r!.startHead, step, trash, `${task.title} (${task.id}), rejected in review`) };
+    return { ...r!, commit: undefined, trashed: await abandonWork(ctx, ws, r!.startHead, step, trash, `${task.title} (${task.id}), rejected in review`, task.id) };
   }
   return r!;
 }
@@ -151,6 +169,23 @@ async function prepare(ctx: EngineContext, input: TaskInput, agent: AgentConfig,
       : `Merging ${resolve.branch} into ${ws.branch}: everything merged cleanly; the task's commit concludes the merge.`;
   ctx.bus.emit(input.workflowId, 'agent.message', { taskId: input.task.id, role: 'system', content: said }, agent.id);
   return { startHead, merging: merge.conflicted };
+}
+
+/**
+ * A change held for the 'secret' approval: a person says whether what looks like a secret is one. Approved, it is
+ * committed as it is (settle.ts); rejected, it is dropped and the task counts as rejected by that person. Every
+ * other reason to ask rides on the same approval.
+ */
+function heldForApproval(base: TaskResult, held: HeldChange, round: number, others: readonly string[]): TaskResult {
+  const { taskId, agentId } = base;
+  const also = others.length ? ` Also, the task ${others.join('; ')}.` : '';
+  return {
+    ...base, status: 'needs-approval', held: { sha: held.sha, ref: held.ref, files: held.files },
+    approval: {
+      approvalId: `${taskId}-secret-r${round}`, taskId, agentId, trigger: 'secret', phase: 'after', files: [...new Set(held.hits.map((h) => h.path))],
+      reason: `Task ${taskId}'s commit would hold what looks like a secret in ${describeHits(held.hits)}. Nothing was committed: approve if none of these is a secret (the change is committed as it is), or reject to drop the change.${also}`,
+    },
+  };
 }
 
 /** What the agent said it did; for one that never called finish, its last words, marked as such. */
